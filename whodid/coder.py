@@ -1,0 +1,307 @@
+"""The coder: a document in, event records out. A pure function of the document and the
+loaded knowledge (model, lexicon, actor tables), so it runs the same in one process, a
+process pool or a cluster."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Sequence
+
+from spacy.tokens import Doc, Span, Token
+
+from whodid import dates, roles, status
+from whodid.actors import ActorResolver, DocumentMemory, get_resolver
+from whodid.lexicon import Lexicon, get_lexicon
+from whodid.nlp import DEFAULT_MODEL, load_model
+from whodid.records import Document, Entity, Event
+from whodid.triggers import Match, find_triggers
+
+# Dependency edges through which a trigger sits inside another trigger's complement
+# ("threatened [to attack]", "accused X [of supplying]", "denied [providing]").
+COMPLEMENT_EDGES = {"xcomp", "ccomp", "dobj", "prep", "dative", "attr", "oprd", "acomp",
+                    "pcomp", "pobj", "nsubjpass", "acl"}
+INNER_EDGES = COMPLEMENT_EDGES | {"conj", "compound", "amod", "advcl", "nmod", "poss", "npadvmod",
+                                  "appos", "nsubj", "cc", "aux", "advmod"}
+SPEECH_VERBS = {"say", "state", "tell", "announce", "add", "stress", "assert", "note",
+                "reiterate", "maintain", "declare", "insist", "confirm", "report", "explain",
+                "write", "argue", "claim"}
+FUTURE_TO_AGREE = {"CONSULT", "SUPPORT", "COOPERATE", "AID", "RETREAT", "CONCEDE"}
+MODE_WHEN_ABSORBED = {  # mode of REQUEST/REJECT from what is asked or refused
+    "AID": "assist", "COOPERATE": "assist", "CONSULT": "meet", "RETREAT": "yield",
+    "CONCEDE": "yield", "AGREE": "change", "SUPPORT": "change"}
+THREAT_MODE_BY_EVENT_MODE = {"arrest": "arrest", "expel": "expel", "deport": "expel",
+                             "discontinue": "relations", "withdraw": "relations"}
+
+
+@dataclass
+class Candidate:
+    """An event while it is being built."""
+
+    match: Match
+    sent: Span
+    sequence: int
+    actors: list[Entity] = field(default_factory=list)
+    recipients: list[Entity] = field(default_factory=list)
+    claimant: list[Entity] = field(default_factory=list)
+    event: str = ""
+    mode: str | None = None
+    status: str = "asserted"
+    why: list[str] = field(default_factory=list)
+    governor: Candidate | None = None
+    absorbed: bool = False
+    confidence: float = 0.0
+    dropped: str | None = None
+
+    @property
+    def token(self) -> Token:
+        return self.match.token
+
+    def codes(self, side: str) -> set[str]:
+        ents = self.actors if side == "actor" else self.recipients
+        return {e.code for e in ents if e.code}
+
+
+class Coder:
+    """Holds what is loaded once per process and codes documents with it."""
+
+    def __init__(self, model: str = DEFAULT_MODEL, triggers: Sequence[Path] = (),
+                 actors: Sequence[Path] = ()) -> None:
+        self.model_name = model
+        self.nlp = load_model(model)
+        self.lexicon: Lexicon = get_lexicon(tuple(Path(p) for p in triggers))
+        self.resolver: ActorResolver = (ActorResolver(actors) if actors else get_resolver())
+
+    def parse(self, text: str) -> Doc:
+        return self.nlp(text)
+
+    def code(self, doc: Document) -> list[dict[str, Any]]:
+        return self.code_parsed(doc, self.parse(doc.text))
+
+    def code_parsed(self, document: Document, parsed: Doc) -> list[dict[str, Any]]:
+        memory = self.resolver.new_document()
+        state = _DocState()
+        records: list[dict[str, Any]] = []
+        for sequence, sent in enumerate(parsed.sents):
+            self.resolver.observe(sent, memory)
+            events = self._code_sentence(sent, sequence, memory, state)
+            for k, cand in enumerate(events):
+                records.append(self._record(document, cand, k).to_dict())
+        return records
+
+    # ------------------------------------------------------------------ per sentence
+    def _code_sentence(self, sent: Span, sequence: int, memory: DocumentMemory,
+                       state: _DocState) -> list[Candidate]:
+        matches = find_triggers(sent, self.lexicon)
+        if not matches:
+            return []
+        cands = [Candidate(m, sent, sequence, event=m.entry.event, mode=m.entry.mode)
+                 for m in matches]
+        by_token = {c.token.i: c for c in cands}
+        for cand in cands:
+            cand.governor = _governor(cand.token, by_token)
+        for cand in cands:
+            self._fill_actors(cand, memory)
+        # Accusations first, so that a denial in the same sentence can name its accuser.
+        for cand in sorted(cands, key=lambda c: c.event != "ACCUSE"):
+            self._fill_recipients(cand, memory, state, cands)
+        for cand in cands:
+            self._embed(cand)
+        for cand in cands:
+            self._finish(cand)
+        kept = [c for c in cands if not c.absorbed and c.dropped is None]
+        kept = _merge(kept)
+        for cand in kept:
+            if cand.event == "ACCUSE" and cand.actors and cand.status == "asserted":
+                state.last_accuser = cand.actors
+        return kept
+
+    def _resolve(self, heads: list[Token], memory: DocumentMemory) -> list[Entity]:
+        out: list[Entity] = []
+        seen: set[tuple[int, int]] = set()
+        for head in heads:
+            ent = self.resolver.resolve(head, memory)
+            key = (ent.start, ent.end)
+            if key not in seen:
+                seen.add(key)
+                out.append(ent)
+        return out
+
+    def _fill_actors(self, cand: Candidate, memory: DocumentMemory) -> None:
+        heads, receivers, how = roles.actor_heads(
+            cand.match, self.lexicon.light_verbs, self.lexicon.receiving_verbs)
+        cand.actors = self._resolve(heads, memory)
+        cand.why.append(f"actor: {how}" if heads else "no actor found")
+        if receivers:
+            cand.recipients = [e for e in self._resolve(receivers, memory) if e.code]
+
+    def _fill_recipients(self, cand: Candidate, memory: DocumentMemory, state: _DocState,
+                         cands: list[Candidate]) -> None:
+        if cand.recipients:
+            cand.why.append("recipient: subject of receiving verb")
+            return
+        actor_spans = {(e.start, e.end) for e in cand.actors}
+        fallback: tuple[list[Entity], str] | None = None
+        for slot in cand.match.entry.recipient:
+            if slot == "accuser":
+                ents = _accuser(cand, cands, state)
+            else:
+                heads = roles.recipient_candidates(cand.match, slot)
+                ents = [e for e in self._resolve(heads, memory)
+                        if (e.start, e.end) not in actor_spans]
+            coded = [e for e in ents if e.code]
+            if coded:
+                cand.recipients = coded
+                cand.why.append(f"recipient: {slot}")
+                return
+            named = [e for e in ents if e.kind != "unknown"]
+            if named and fallback is None:
+                fallback = (named, slot)
+        if fallback:
+            cand.recipients, slot = fallback
+            cand.why.append(f"recipient: {slot} (uncoded)")
+
+    def _embed(self, cand: Candidate) -> None:
+        """Apply what the governing trigger does to this one (alleged, denied, absorbed)."""
+        gov = cand.governor
+        if gov is None:
+            return
+        kind = gov.match.entry.embeds
+        if kind == "absorb":
+            cand.absorbed = True
+            if not gov.recipients and cand.recipients:
+                gov.recipients = cand.recipients
+                gov.why.append(f"recipient: from '{cand.match.text}'")
+            if gov.event in ("REQUEST", "REJECT") and gov.mode is None:
+                gov.mode = MODE_WHEN_ABSORBED.get(cand.event, "change")
+            if gov.event == "THREATEN" and gov.mode is None:
+                etype = self.lexicon.types[cand.event]
+                gov.mode = THREAT_MODE_BY_EVENT_MODE.get(cand.mode or "", etype.threat_mode)
+            return
+        if kind in ("alleged", "denied"):
+            cand.status = kind
+            cand.claimant = list(gov.actors)
+            cand.why.append(f"{kind}: inside '{gov.match.text}'")
+            return
+        if cand.match.entry.pos == "noun" and cand.token.dep_ in ("dobj", "pobj", "nsubjpass"):
+            # A nominal act that is only the topic of another act ("rejected the accusations")
+            # is an event of its own only when it is material and has its own actor.
+            quad = self.lexicon.types[cand.event].quad
+            if quad in (1, 3) or not cand.actors:
+                cand.dropped = "topic of another event"
+
+    def _finish(self, cand: Candidate) -> None:
+        if cand.dropped or cand.absorbed:
+            return
+        if not cand.actors:
+            cand.dropped = "no identifiable actor"
+            return
+        if cand.status == "asserted":
+            cand.status, reason = status.own_status(cand.token)
+            if reason:
+                cand.why.append(f"status: {reason}")
+        elif cand.status == "alleged" and status.own_status(cand.token)[0] == "negated":
+            pass  # "accused X of not paying": the allegation stands
+        if cand.event in FUTURE_TO_AGREE and cand.status == "future":
+            cand.why.append(f"future {cand.event} coded AGREE")
+            cand.event, cand.mode, cand.status = "AGREE", None, "asserted"
+        entry = cand.match.entry
+        conf = entry.confidence
+        conf += 0.1 if any(e.code for e in cand.actors) else -0.1
+        conf += 0.05 if any(e.code for e in cand.recipients) else 0.0
+        if entry.pos == "noun":
+            conf -= 0.1
+        if cand.status in ("alleged", "denied"):
+            conf -= 0.05
+        cand.confidence = round(min(0.99, max(0.05, conf)), 2)
+
+    def _record(self, document: Document, cand: Candidate, k: int) -> Event:
+        etype = self.lexicon.types[cand.event]
+        sent = cand.sent
+        entry = cand.match.entry
+        head = f"{entry.pos} '{entry.phrase}' -> {cand.event}"
+        return Event(
+            id=f"{document.id}:{cand.sequence}:{k}",
+            doc_id=document.id,
+            event=cand.event,
+            mode=cand.mode,
+            status=cand.status,
+            quad_code=etype.quad,
+            score=etype.score,
+            cameo=entry.cameo if cand.event == entry.event else None,
+            actor=cand.actors,
+            recipient=cand.recipients,
+            claimant=cand.claimant if cand.status in ("alleged", "denied") else [],
+            trigger={"text": cand.match.text, "start": cand.match.start, "end": cand.match.end},
+            date=dates.date_for_event(sent, cand.token, document.published),
+            event_loc=None,
+            text_info={"sequence": cand.sequence, "start": sent.start_char,
+                       "end": sent.end_char},
+            event_text=sent.text.strip(),
+            confidence=cand.confidence,
+            why="; ".join([head, *cand.why]),
+        )
+
+
+@dataclass
+class _DocState:
+    """What the coder remembers across sentences of one document."""
+
+    last_accuser: list[Entity] = field(default_factory=list)
+
+
+def _governor(tok: Token, by_token: dict[int, Candidate]) -> Candidate | None:
+    """The trigger whose complement this trigger sits in, if any."""
+    node, edges = tok, []
+    while node.head is not node:
+        edges.append(node.dep_)
+        node = node.head
+        if node.i in by_token:
+            last = edges[-1]
+            if last not in COMPLEMENT_EDGES and not (
+                    last == "advcl" and any(c.tag_ == "TO" for c in tok.head.children)):
+                return None
+            if any(e not in INNER_EDGES for e in edges[:-1]):
+                return None
+            return by_token[node.i]
+        if node.dep_ in ("relcl", "parataxis") or node.lemma_ in SPEECH_VERBS:
+            return None
+    return None
+
+
+def _accuser(cand: Candidate, cands: list[Candidate], state: _DocState) -> list[Entity]:
+    """Who a denial answers: an accusation in the same sentence, else the last one before."""
+    actor_codes = cand.codes("actor")
+    for other in cands:
+        if other is not cand and other.event == "ACCUSE" and other.actors and not (
+                other.codes("actor") & actor_codes):
+            return other.actors
+    if state.last_accuser and not ({e.code for e in state.last_accuser} & actor_codes):
+        return state.last_accuser
+    return []
+
+
+def _merge(cands: list[Candidate]) -> list[Candidate]:
+    """One event per act: triggers of the same type, status and actor in one sentence ("drew a
+    rebuke from X, who accused Y") are one event; the better-supported one is kept."""
+    kept: list[Candidate] = []
+    for cand in cands:
+        twin = next((k for k in kept if k.event == cand.event and k.status == cand.status
+                     and (k.codes("actor") & cand.codes("actor")
+                          or {(e.start, e.end) for e in k.actors}
+                          & {(e.start, e.end) for e in cand.actors})
+                     and (not k.codes("recipient") or not cand.codes("recipient")
+                          or k.codes("recipient") & cand.codes("recipient"))), None)
+        if twin is None:
+            kept.append(cand)
+            continue
+        better, other = (cand, twin) if _support(cand) > _support(twin) else (twin, cand)
+        if not better.codes("recipient") and other.codes("recipient"):
+            better.recipients = other.recipients
+        better.why.append(f"merged with '{other.match.text}'")
+        kept[kept.index(twin)] = better
+    return kept
+
+
+def _support(cand: Candidate) -> tuple[int, float]:
+    return (len(cand.codes("recipient")) + len(cand.codes("actor")), cand.confidence)

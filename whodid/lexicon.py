@@ -1,0 +1,196 @@
+"""The event ontology and the trigger lexicon, loaded from data files and validated.
+
+Knowledge lives in `whodid/data/ontology.yaml` and `whodid/data/triggers.yaml` so that a
+user can add a trigger word without touching Python (see the header of triggers.yaml).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+from typing import Any, Sequence
+
+import yaml
+
+EMBED_KINDS = {"alleged", "denied", "absorb", "none"}
+SLOTS_FIXED = {"dobj", "dative", "ccomp_subject", "xcomp_object", "object_owner", "accuser"}
+ENTRY_KEYS = {"verb", "noun", "adj", "event", "mode", "cameo", "object", "object_not", "subject",
+              "recipient", "embeds", "confidence"}
+
+DEFAULT_RECIPIENT = {
+    "verb": ("dobj", "dative", "prep:to", "prep:with", "prep:against", "prep:on"),
+    "noun": ("prep:on", "prep:against", "prep:with", "prep:to", "prep:at", "prep:toward",
+             "prep:into"),
+    "adj": ("xcomp_object",),
+}
+
+
+class LexiconError(ValueError):
+    """A malformed ontology or lexicon file; the message names the file and entry."""
+
+
+@dataclass(frozen=True)
+class EventType:
+    name: str
+    quad: int
+    score: float
+    modes: tuple[str, ...]
+    threat_mode: str | None = None
+
+
+@dataclass(frozen=True)
+class Trigger:
+    """One lexicon entry. `head` is the lemma the parse token must have; `extra` the words
+    (particles, prepositions, noun modifiers) that must hang off it."""
+
+    pos: str
+    head: str
+    extra: tuple[str, ...]
+    event: str
+    mode: str | None
+    cameo: str | None
+    object: frozenset[str] | None
+    object_none: bool
+    object_not: frozenset[str]
+    subject: frozenset[str] | None
+    recipient: tuple[str, ...]
+    embeds: str
+    confidence: float
+    source: str
+
+    @property
+    def phrase(self) -> str:
+        words = (self.head, *self.extra) if self.pos == "verb" else (*self.extra, self.head)
+        return " ".join(words)
+
+    @property
+    def specificity(self) -> int:
+        return (len(self.extra) * 4 + (self.object is not None or self.object_none) * 2
+                + (self.subject is not None) + bool(self.object_not))
+
+
+@dataclass
+class Lexicon:
+    types: dict[str, EventType]
+    triggers: dict[tuple[str, str], list[Trigger]]  # (pos, head lemma) -> entries, best first
+    light_verbs: frozenset[str]
+    receiving_verbs: frozenset[str]
+    classes: dict[str, frozenset[str]] = field(default_factory=dict)
+
+    def lookup(self, pos: str, lemma: str) -> list[Trigger]:
+        return self.triggers.get((pos, lemma), [])
+
+
+def _read_yaml(path: Path | None, package_name: str) -> tuple[Any, str]:
+    if path is None:
+        text = resources.files("whodid.data").joinpath(package_name).read_text("utf-8")
+        return yaml.safe_load(text), f"whodid/data/{package_name}"
+    try:
+        return yaml.safe_load(Path(path).read_text("utf-8")), str(path)
+    except (OSError, yaml.YAMLError) as exc:
+        raise LexiconError(f"{path}: cannot read lexicon: {exc}") from exc
+
+
+def load_ontology() -> dict[str, EventType]:
+    data, name = _read_yaml(None, "ontology.yaml")
+    return {
+        t: EventType(t, int(v["quad"]), float(v["score"]), tuple(v.get("modes", [])),
+                     v.get("threat_mode"))
+        for t, v in data["types"].items()
+    }
+
+
+def _word_set(value: Any, classes: dict[str, frozenset[str]], where: str) -> frozenset[str]:
+    if isinstance(value, str):
+        if value not in classes:
+            raise LexiconError(f"{where}: unknown word class {value!r}")
+        return classes[value]
+    if isinstance(value, list) and all(isinstance(v, str) for v in value):
+        words: set[str] = set()
+        for v in value:
+            words |= classes.get(v, frozenset({v.lower()}))
+        return frozenset(words)
+    raise LexiconError(f"{where}: expected a class name or a list of words, got {value!r}")
+
+
+def _parse_entry(raw: Any, where: str, types: dict[str, EventType],
+                 classes: dict[str, frozenset[str]], absorbing: set[str]) -> Trigger:
+    if not isinstance(raw, dict):
+        raise LexiconError(f"{where}: an entry must be a mapping, got {raw!r}")
+    unknown = set(raw) - ENTRY_KEYS
+    if unknown:
+        raise LexiconError(f"{where}: unknown field(s) {sorted(unknown)}")
+    kinds = [k for k in ("verb", "noun", "adj") if k in raw]
+    if len(kinds) != 1:
+        raise LexiconError(f"{where}: needs exactly one of verb, noun, adj")
+    pos = kinds[0]
+    words = str(raw[pos]).lower().split()
+    if not words:
+        raise LexiconError(f"{where}: empty {pos}")
+    head, extra = (words[0], tuple(words[1:])) if pos == "verb" else (words[-1], tuple(words[:-1]))
+    event = raw.get("event")
+    if event not in types:
+        raise LexiconError(f"{where}: unknown event type {event!r}")
+    mode = raw.get("mode")
+    if mode is not None and mode not in types[event].modes:
+        raise LexiconError(f"{where}: mode {mode!r} is not a mode of {event}")
+    obj = raw.get("object")
+    object_none = obj == "none"
+    recipient = tuple(raw.get("recipient") or DEFAULT_RECIPIENT[pos])
+    for slot in recipient:
+        if slot not in SLOTS_FIXED and not slot.startswith("prep:"):
+            raise LexiconError(f"{where}: unknown recipient slot {slot!r}")
+    embeds = raw.get("embeds") or ("absorb" if event in absorbing else "none")
+    if embeds not in EMBED_KINDS:
+        raise LexiconError(f"{where}: embeds must be one of {sorted(EMBED_KINDS)}")
+    confidence = float(raw.get("confidence", 0.8))
+    if not 0.0 <= confidence <= 1.0:
+        raise LexiconError(f"{where}: confidence must be within 0..1")
+    cameo = raw.get("cameo")
+    return Trigger(
+        pos=pos, head=head, extra=extra, event=event, mode=mode,
+        cameo=str(cameo) if cameo is not None else None,
+        object=None if obj is None or object_none else _word_set(obj, classes, where),
+        object_none=object_none,
+        object_not=_word_set(raw["object_not"], classes, where) if "object_not" in raw
+        else frozenset(),
+        subject=_word_set(raw["subject"], classes, where) if "subject" in raw else None,
+        recipient=recipient, embeds=embeds, confidence=confidence, source=where,
+    )
+
+
+def load_lexicon(extra_files: Sequence[Path] = ()) -> Lexicon:
+    """The packaged lexicon plus the user's files; user entries are tried first."""
+    types = load_ontology()
+    base, base_name = _read_yaml(None, "triggers.yaml")
+    classes = {k: frozenset(w.lower() for w in v) for k, v in base.get("classes", {}).items()}
+    absorbing = set(base.get("absorbing_types", []))
+    sources: list[tuple[Any, str]] = [_read_yaml(Path(p), "") for p in extra_files]
+    sources.append((base, base_name))
+    index: dict[tuple[str, str], list[Trigger]] = {}
+    for data, name in sources:
+        if not isinstance(data, dict) or not isinstance(data.get("triggers"), list):
+            raise LexiconError(f"{name}: expected a mapping with a 'triggers' list")
+        for k, v in (data.get("classes") or {}).items():
+            classes.setdefault(k, frozenset(w.lower() for w in v))
+        for i, raw in enumerate(data["triggers"]):
+            entry = _parse_entry(raw, f"{name}: triggers[{i}]", types, classes, absorbing)
+            index.setdefault((entry.pos, entry.head), []).append(entry)
+    for entries in index.values():
+        # Stable sort: user files first, then more specific entries before general ones.
+        entries.sort(key=lambda e: (not e.source.startswith(tuple(str(p) for p in extra_files)),
+                                    -e.specificity))
+    return Lexicon(
+        types=types, triggers=index,
+        light_verbs=frozenset(base.get("light_verbs", [])),
+        receiving_verbs=frozenset(base.get("receiving_verbs", [])),
+        classes=classes,
+    )
+
+
+@lru_cache(maxsize=8)
+def get_lexicon(extra_files: tuple[Path, ...] = ()) -> Lexicon:
+    """Process-wide cached lexicon (loaded once per worker)."""
+    return load_lexicon(extra_files)

@@ -1,0 +1,187 @@
+"""Fill event roles from the dependency parse: who acts (actor) and who is acted on
+(recipient), through passives, conjunctions, control chains and relative clauses."""
+
+from __future__ import annotations
+
+from spacy.tokens import Token
+
+from whodid.triggers import Match, direct_object
+
+RELATIVE_PRONOUNS = {"who", "which", "that", "whom", "whose"}
+# Verbs whose object (not subject) performs the complement: "urged X to", "accused X of".
+OBJECT_CONTROL = {"accuse", "urge", "ask", "call", "order", "force", "persuade", "help",
+                  "allow", "invite", "tell", "encourage", "blame", "charge", "press", "warn",
+                  "compel", "request", "authorize", "authorise", "permit", "convict", "suspect"}
+NOUN_DEPS = {"NOUN", "PROPN", "PRON", "NUM", "ADJ", "X"}
+
+
+def conjuncts(tok: Token) -> list[Token]:
+    """A head and the heads conjoined with it ("Hungary and Romania")."""
+    out = [tok]
+    for child in tok.children:
+        if child.dep_ == "conj" and child.pos_ in NOUN_DEPS:
+            out.extend(conjuncts(child))
+    return out
+
+
+def _pobjs(prep: Token) -> list[Token]:
+    for child in prep.children:
+        if child.dep_ in ("pobj", "pcomp") and child.pos_ in NOUN_DEPS:
+            return conjuncts(child)
+    return []
+
+
+def _children(tok: Token, dep: str) -> list[Token]:
+    return [c for c in tok.children if c.dep_ == dep]
+
+
+def is_passive(tok: Token) -> bool:
+    return any(c.dep_ in ("nsubjpass", "auxpass") for c in tok.children)
+
+
+def subject_heads(verb: Token, depth: int = 0) -> list[Token]:
+    """Heads of the actor noun phrases of a verbal trigger, following control and
+    coordination when the verb has no subject of its own."""
+    if depth > 6:
+        return []
+    agents = [p for p in verb.children if p.dep_ == "agent"]
+    if agents:
+        return _pobjs(agents[0])
+    for child in verb.children:
+        if child.dep_ in ("nsubj", "csubj"):
+            if child.lower_ in RELATIVE_PRONOUNS and verb.dep_ == "relcl":
+                return conjuncts(verb.head)
+            return conjuncts(child)
+    if is_passive(verb):
+        return []
+    dep, head = verb.dep_, verb.head
+    if head is verb:
+        return []
+    if dep == "relcl" or dep == "acl" and verb.tag_ != "VBN":
+        # "the only country to recognise ..." -> the subject of the copula it is predicated of
+        if head.dep_ in ("attr", "acomp") and head.head.lemma_ == "be":
+            return subject_heads(head.head, depth + 1)
+        return conjuncts(head)
+    if dep == "pcomp" and head.dep_ == "prep":
+        governor = head.head
+        if governor.lemma_ in OBJECT_CONTROL and head.lower_ in ("of", "for", "with", "into"):
+            objs = _children(governor, "dobj")
+            if objs:
+                return conjuncts(objs[0])
+        return subject_heads(governor, depth + 1) if governor.pos_ in ("VERB", "AUX") else []
+    if dep in ("xcomp", "ccomp", "advcl", "conj", "acomp"):
+        if dep == "xcomp" and head.lemma_ in OBJECT_CONTROL:
+            objs = _children(head, "dobj")
+            if objs:
+                return conjuncts(objs[0])
+            # "called on X to": the object of the phrasal preposition
+            for prep in _children(head, "prep"):
+                if prep.lower_ in ("on", "upon"):
+                    return _pobjs(prep)
+        if head.pos_ in ("VERB", "AUX", "ADJ") or dep == "conj":
+            return subject_heads(head, depth + 1)
+    return []
+
+
+def noun_actor_heads(noun: Token, light_verbs: frozenset[str],
+                     receiving_verbs: frozenset[str]) -> tuple[list[Token], list[Token], str]:
+    """Actor heads of a nominal trigger ("Russia's attack", "Russian air strikes", "a rebuke
+    from X", "held talks"), plus recipient heads found on a receiving verb ("X drew a rebuke"),
+    and a word on how they were found."""
+    for child in noun.children:
+        if child.dep_ == "poss":
+            return conjuncts(child), [], "possessive"
+    for child in noun.children:
+        if child.dep_ in ("prep", "agent") and child.lower_ in ("by", "from"):
+            heads = _pobjs(child)
+            if heads:
+                receivers = []
+                if noun.dep_ == "dobj" and noun.head.lemma_ in receiving_verbs:
+                    receivers = subject_heads(noun.head)
+                return heads, receivers, f"'{child.lower_}' phrase"
+        if child.dep_ == "prep" and child.lower_ == "between":
+            heads = _pobjs(child)
+            if heads:
+                return heads, [], "'between' phrase"
+    mods = [c for c in noun.children if c.dep_ in ("compound", "amod", "nmod")
+            and c.pos_ in ("PROPN", "ADJ", "NOUN") and c.ent_type_ in ("GPE", "NORP", "ORG")]
+    if mods:
+        return mods, [], "modifier"
+    governor = noun.head
+    if noun.dep_ == "dobj" and governor.pos_ == "VERB":
+        if governor.lemma_ in receiving_verbs:
+            return [], subject_heads(governor), "receiving verb"
+        return subject_heads(governor), [], f"subject of '{governor.text}'"
+    if noun.dep_ == "pobj" and governor.dep_ == "prep" and governor.head.pos_ == "VERB":
+        # "engaged in talks", "went on strike"
+        return subject_heads(governor.head), [], f"subject of '{governor.head.text}'"
+    if noun.dep_ in ("nsubj", "attr") and governor.lemma_ == "be":
+        return [], [], "copula"
+    return [], [], "no actor in phrase"
+
+
+def actor_heads(match: Match, light_verbs: frozenset[str],
+                receiving_verbs: frozenset[str]) -> tuple[list[Token], list[Token], str]:
+    tok = match.token
+    if match.entry.pos == "noun" or tok.pos_ == "NOUN":
+        return noun_actor_heads(tok, light_verbs, receiving_verbs)
+    if match.entry.pos == "adj":
+        return subject_heads(tok.head if tok.dep_ == "acomp" else tok), [], "subject of copula"
+    heads = subject_heads(tok)
+    how = "passive 'by' agent" if any(c.dep_ == "agent" for c in tok.children) else "subject"
+    return heads, [], how
+
+
+def object_owner(obj: Token) -> list[Token]:
+    """Who a thing belongs to: "the US allegations", "Iraqi towns", "the independence of X"."""
+    for child in obj.children:
+        if child.dep_ == "poss":
+            return conjuncts(child)
+    mods = [c for c in obj.children if c.dep_ in ("compound", "amod", "nmod")
+            and c.ent_type_ in ("GPE", "NORP", "ORG", "PERSON")]
+    if mods:
+        return mods
+    for child in obj.children:
+        if child.dep_ == "prep" and child.lower_ == "of":
+            return _pobjs(child)
+    return []
+
+
+def recipient_candidates(match: Match, slot: str) -> list[Token]:
+    """The heads a recipient slot of the lexicon points at."""
+    tok = match.token
+    if slot == "dobj":
+        obj = direct_object(tok)
+        return conjuncts(obj) if obj is not None else []
+    if slot == "dative":
+        out = []
+        for c in tok.children:
+            if c.dep_ == "dative":
+                out.extend(_pobjs(c) if c.pos_ == "ADP" else conjuncts(c))
+        return out
+    if slot.startswith("prep:"):
+        word = slot[5:]
+        if match.prep is not None and match.prep.lower_ == word:
+            return _pobjs(match.prep)
+        for c in tok.children:
+            if c.dep_ in ("prep", "dative", "agent") and c.lower_ == word:
+                return _pobjs(c)
+        return []
+    if slot == "ccomp_subject":
+        for c in tok.children:
+            if c.dep_ in ("ccomp", "xcomp"):
+                subj = [s for s in c.children if s.dep_ in ("nsubj", "nsubjpass")]
+                if subj:
+                    return conjuncts(subj[0])
+        return []
+    if slot == "xcomp_object":
+        for c in tok.children:
+            if c.dep_ in ("xcomp", "ccomp"):
+                obj = direct_object(c)
+                if obj is not None:
+                    return conjuncts(obj) + object_owner(obj)
+        return []
+    if slot == "object_owner":
+        obj = direct_object(tok)
+        return object_owner(obj) if obj is not None else []
+    return []  # "accuser" is filled from the document by the coder

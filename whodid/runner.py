@@ -1,0 +1,91 @@
+"""Run the coder over a stream of documents, in this process or a pool of processes, keeping
+input order and memory flat: documents go to the workers in bounded batches."""
+
+from __future__ import annotations
+
+import itertools
+import multiprocessing as mp
+import traceback
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable, Iterable, Iterator
+
+from whodid.nlp import DEFAULT_MODEL
+from whodid.records import Document, error_record
+
+BATCH_PER_PROCESS = 16
+
+
+@dataclass(frozen=True)
+class CoderOptions:
+    model: str = DEFAULT_MODEL
+    triggers: tuple[Path, ...] = ()
+    actors: tuple[Path, ...] = ()
+    parse_only: bool = False  # bare spaCy parsing, for benchmarks
+
+
+@dataclass
+class Result:
+    """What came of one input item: its event records, or an error record."""
+
+    doc_id: str | None
+    records: list[dict[str, Any]] = field(default_factory=list)
+    error: dict[str, Any] | None = None
+    tokens: int = 0
+
+
+_worker: Callable[[Document], Result] | None = None
+
+
+def make_worker(options: CoderOptions) -> Callable[[Document], Result]:
+    """A function coding one document; exceptions become error records, never crashes."""
+    from whodid.coder import Coder  # imported here so that bench can time model loading
+
+    coder = Coder(options.model, options.triggers, options.actors)
+
+    def work(doc: Document) -> Result:
+        try:
+            parsed = coder.parse(doc.text)
+            if options.parse_only:
+                return Result(doc.id, tokens=len(parsed))
+            return Result(doc.id, coder.code_parsed(doc, parsed), tokens=len(parsed))
+        except Exception as exc:  # noqa: BLE001 - one bad document must not stop the run
+            detail = f"{type(exc).__name__}: {exc}"
+            tb = traceback.extract_tb(exc.__traceback__)
+            if tb:
+                detail += f" (at {Path(tb[-1].filename).name}:{tb[-1].lineno})"
+            return Result(doc.id, error=error_record(doc.id, "coding_failed", detail))
+
+    return work
+
+
+def _init(options: CoderOptions) -> None:
+    global _worker
+    _worker = make_worker(options)
+
+
+def _run(item: Document) -> Result:
+    assert _worker is not None
+    return _worker(item)
+
+
+def code_stream(items: Iterable[Document | dict[str, Any]], options: CoderOptions,
+                processes: int = 1) -> Iterator[Result]:
+    """Results in input order. Error records from reading pass straight through."""
+    def wrap(batch: list[Any], run: Callable[[Iterable[Document]], Iterator[Result]]):
+        docs = [x for x in batch if isinstance(x, Document)]
+        coded = run(docs)
+        for x in batch:
+            yield next(coded) if isinstance(x, Document) else Result(x.get("doc_id"), error=x)
+
+    it = iter(items)
+    if processes <= 1:
+        work = make_worker(options)
+        for batch in iter(lambda: list(itertools.islice(it, 64)), []):
+            yield from wrap(batch, lambda docs: map(work, docs))
+        return
+    ctx = mp.get_context("spawn" if mp.get_start_method(allow_none=True) == "spawn" else "fork")
+    with ctx.Pool(processes, initializer=_init, initargs=(options,)) as pool:
+        size = BATCH_PER_PROCESS * processes
+        for batch in iter(lambda: list(itertools.islice(it, size)), []):
+            yield from wrap(batch, lambda docs: pool.imap(_run, docs, chunksize=2))

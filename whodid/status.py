@@ -1,0 +1,58 @@
+"""Decide whether an event is said to have happened: negation, modality, future and
+conditions in the trigger's own clause. Alleged and denied come from the embedding
+(an accusation or a denial around the trigger) and are set by the coder."""
+
+from __future__ import annotations
+
+from spacy.tokens import Token
+
+FUTURE_AUX = {"will", "shall", "'ll", "wo"}
+HYPOTHETICAL_AUX = {"would", "could", "might", "may", "can", "should", "must", "ca"}
+FUTURE_GOVERNORS = {"plan", "intend", "expect", "aim", "prepare", "schedule", "set", "due",
+                    "hope", "want", "wish", "seek", "propose", "mean", "go"}
+CONDITION_MARKS = {"if", "unless", "whether"}
+NEGATORS = {"not", "n't", "never", "no"}
+
+
+def clause_head(tok: Token) -> Token:
+    """The verb whose clause a trigger sits in: itself, or the light verb governing a nominal
+    trigger ("did not hold talks"), or the copula of a predicative adjective."""
+    if tok.pos_ in ("NOUN", "PROPN") and tok.dep_ in ("dobj", "attr") and tok.head.pos_ in (
+            "VERB", "AUX"):
+        return tok.head
+    if tok.dep_ == "acomp":
+        return tok.head
+    return tok
+
+
+def own_status(trigger: Token) -> tuple[str, str]:
+    """(status, why) from the trigger's own clause: negated, future, hypothetical or asserted."""
+    head = clause_head(trigger)
+    for tok in (trigger, head) if head is not trigger else (trigger,):
+        for child in tok.children:
+            if child.dep_ == "neg" or child.dep_ == "det" and child.lower_ == "no":
+                return "negated", f"negated by '{child.text}'"
+    clause = head
+    for child in clause.children:
+        if child.dep_ == "mark" and child.lower_ in CONDITION_MARKS:
+            return "hypothetical", f"condition '{child.text}'"
+    anc = clause
+    # a condition on the governing clause ("if it persists, it will face...") also counts
+    while anc.dep_ in ("xcomp", "ccomp", "conj") and anc.head is not anc:
+        anc = anc.head
+        if any(c.dep_ == "mark" and c.lower_ in CONDITION_MARKS for c in anc.children):
+            return "hypothetical", "inside a condition"
+    for child in clause.children:
+        if child.dep_ == "aux":
+            word = child.lower_
+            if word in FUTURE_AUX:
+                return "future", f"future '{child.text}'"
+            if word in HYPOTHETICAL_AUX:
+                return "hypothetical", f"modal '{child.text}'"
+    if clause.dep_ == "xcomp" and clause.head.lemma_ in FUTURE_GOVERNORS:
+        gov = clause.head
+        if gov.lemma_ != "go" or any(c.dep_ == "aux" and c.tag_ == "TO" for c in clause.children):
+            return "future", f"'{gov.text} to'"
+    if any(c.dep_ == "advcl" and c.lower_ == "if" for c in clause.children):
+        return "hypothetical", "conditional"
+    return "asserted", ""

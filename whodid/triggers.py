@@ -1,0 +1,147 @@
+"""Find event triggers in a parsed sentence: lexicon entries matched on lemmas, with the
+dependency context deciding between senses ("fire missiles" / "fire a minister")."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from spacy.tokens import Span, Token
+
+from whodid.lexicon import Lexicon, Trigger
+
+VERB_TAGS = ("VB", "VBD", "VBG", "VBN", "VBP", "VBZ")
+EXTRA_DEPS = {"prt", "prep", "advmod", "dobj", "compound", "amod", "agent", "dative"}
+NOUN_MOD_DEPS = {"compound", "amod", "nmod"}
+
+
+@dataclass
+class Match:
+    """A trigger found in the text: the head token, the entry it matched, every word of the
+    trigger phrase, and the preposition of a phrasal trigger ("call *on*")."""
+
+    token: Token
+    entry: Trigger
+    tokens: list[Token]
+    prep: Token | None
+
+    @property
+    def start(self) -> int:
+        return min(t.idx for t in self.tokens)
+
+    @property
+    def end(self) -> int:
+        return max(t.idx + len(t.text) for t in self.tokens)
+
+    @property
+    def text(self) -> str:
+        doc = self.token.doc
+        return doc.text[self.start:self.end] if len(self.tokens) > 1 else self.token.text
+
+
+def lemma(tok: Token) -> str:
+    """Lower-cased lemma; proper-noun plurals ("Talks" in a headline) are not lemmatised by
+    the model, so strip the plural -s ourselves."""
+    lem = tok.lemma_.lower()
+    if tok.pos_ == "PROPN" and lem.endswith("s") and len(lem) > 3 and tok.text[0].isupper():
+        return lem[:-1]
+    return lem
+
+
+def direct_object(tok: Token) -> Token | None:
+    """The thing acted on: the direct object, or the passive subject."""
+    for child in tok.children:
+        if child.dep_ in ("dobj", "nsubjpass"):
+            return child
+    return None
+
+
+def _phrase_lemmas(tok: Token) -> set[str]:
+    """The lemma of a noun and of its compound form ("tear gas")."""
+    out = {lemma(tok)}
+    mods = [c for c in tok.lefts if c.dep_ == "compound"]
+    if mods:
+        out.add(" ".join([lemma(m) for m in mods] + [lemma(tok)]))
+    return out
+
+
+def _subject(tok: Token) -> Token | None:
+    for child in tok.children:
+        if child.dep_ in ("nsubj", "nsubjpass"):
+            return child
+    return None
+
+
+def _find_extra(head: Token, words: tuple[str, ...], deps: set[str]) -> list[Token] | None:
+    found: list[Token] = []
+    for word in words:
+        hit = next((c for c in head.children if c.dep_ in deps and c not in found
+                    and (c.lower_ == word or lemma(c) == word)), None)
+        if hit is None:
+            return None
+        found.append(hit)
+    return found
+
+
+def _constraints_hold(entry: Trigger, tok: Token) -> bool:
+    if entry.pos == "verb" and (entry.object is not None or entry.object_none or entry.object_not):
+        obj = direct_object(tok)
+        if entry.object_none and obj is not None:
+            return False
+        if entry.object is not None and (obj is None or not (_phrase_lemmas(obj) & entry.object)):
+            return False
+        if obj is not None and _phrase_lemmas(obj) & entry.object_not:
+            return False
+    if entry.subject is not None:
+        subj = _subject(tok)
+        if tok.pos_ == "NOUN" and subj is None:
+            subj = tok.head if tok.dep_ == "dobj" else None
+            subj = _subject(subj) if subj is not None else None
+        if subj is None or not (_phrase_lemmas(subj) & entry.subject):
+            return False
+    return True
+
+
+def _candidates(tok: Token) -> list[str]:
+    if tok.tag_ in VERB_TAGS or tok.pos_ == "VERB":
+        kinds = ["verb"]
+        if tok.tag_ == "VBG" and tok.dep_ in ("nsubj", "dobj", "pobj", "compound"):
+            kinds.append("noun")
+        return kinds
+    if tok.pos_ in ("NOUN", "PROPN"):
+        return ["noun"]
+    if tok.pos_ == "ADJ" and tok.dep_ in ("acomp", "ROOT", "conj"):
+        return ["adj"]
+    return []
+
+
+def match_token(tok: Token, lex: Lexicon) -> Match | None:
+    """The best lexicon entry for this token in its context, or None."""
+    for pos in _candidates(tok):
+        lem = lemma(tok) if pos != "verb" else tok.lemma_.lower()
+        for entry in lex.lookup(pos, lem):
+            if entry.extra:
+                deps = EXTRA_DEPS if pos == "verb" else NOUN_MOD_DEPS
+                extra = _find_extra(tok, entry.extra, deps)
+                if extra is None:
+                    continue
+            else:
+                extra = []
+            if not _constraints_hold(entry, tok):
+                continue
+            prep = next((t for t in reversed(extra) if t.dep_ in ("prep", "agent", "dative")),
+                        None)
+            tokens = sorted([tok, *extra], key=lambda t: t.i)
+            return Match(tok, entry, tokens, prep)
+    return None
+
+
+def find_triggers(sent: Span, lex: Lexicon) -> list[Match]:
+    """All trigger matches in a sentence, in text order."""
+    matches = []
+    for tok in sent:
+        if tok.is_punct or tok.is_space:
+            continue
+        m = match_token(tok, lex)
+        if m is not None:
+            matches.append(m)
+    return matches
