@@ -4,62 +4,31 @@ process pool or a cluster."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Sequence
 
 from spacy.tokens import Doc, Span, Token
 
-from whodid import dates, roles, status
+from whodid import dates, roles, speech, status
 from whodid.actors import ActorResolver, DocumentMemory, get_resolver
+from whodid.candidate import Candidate, DocState
 from whodid.lexicon import Lexicon, get_lexicon
 from whodid.nlp import DEFAULT_MODEL, load_model
 from whodid.records import Document, Entity, Event
-from whodid.triggers import Match, find_triggers
+from whodid.triggers import find_triggers
 
 # Dependency edges through which a trigger sits inside another trigger's complement
 # ("threatened [to attack]", "accused X [of supplying]", "denied [providing]").
 COMPLEMENT_EDGES = {"xcomp", "ccomp", "dobj", "prep", "dative", "attr", "oprd", "acomp",
                     "pcomp", "pobj", "nsubjpass", "acl"}
-INNER_EDGES = COMPLEMENT_EDGES | {"conj", "compound", "amod", "advcl", "nmod", "poss", "npadvmod",
+INNER_EDGES = (COMPLEMENT_EDGES - {"acl"}) | {"conj", "compound", "amod", "advcl", "nmod", "poss", "npadvmod",
                                   "appos", "nsubj", "cc", "aux", "advmod"}
-SPEECH_VERBS = {"say", "state", "tell", "announce", "add", "stress", "assert", "note",
-                "reiterate", "maintain", "declare", "insist", "confirm", "report", "explain",
-                "write", "argue", "claim"}
 FUTURE_TO_AGREE = {"CONSULT", "SUPPORT", "COOPERATE", "AID", "RETREAT", "CONCEDE"}
 MODE_WHEN_ABSORBED = {  # mode of REQUEST/REJECT from what is asked or refused
     "AID": "assist", "COOPERATE": "assist", "CONSULT": "meet", "RETREAT": "yield",
     "CONCEDE": "yield", "AGREE": "change", "SUPPORT": "change"}
 THREAT_MODE_BY_EVENT_MODE = {"arrest": "arrest", "expel": "expel", "deport": "expel",
                              "discontinue": "relations", "withdraw": "relations"}
-
-
-@dataclass
-class Candidate:
-    """An event while it is being built."""
-
-    match: Match
-    sent: Span
-    sequence: int
-    actors: list[Entity] = field(default_factory=list)
-    recipients: list[Entity] = field(default_factory=list)
-    claimant: list[Entity] = field(default_factory=list)
-    event: str = ""
-    mode: str | None = None
-    status: str = "asserted"
-    why: list[str] = field(default_factory=list)
-    governor: Candidate | None = None
-    absorbed: bool = False
-    confidence: float = 0.0
-    dropped: str | None = None
-
-    @property
-    def token(self) -> Token:
-        return self.match.token
-
-    def codes(self, side: str) -> set[str]:
-        ents = self.actors if side == "actor" else self.recipients
-        return {e.code for e in ents if e.code}
 
 
 class Coder:
@@ -80,7 +49,7 @@ class Coder:
 
     def code_parsed(self, document: Document, parsed: Doc) -> list[dict[str, Any]]:
         memory = self.resolver.new_document()
-        state = _DocState()
+        state = DocState()
         records: list[dict[str, Any]] = []
         for sequence, sent in enumerate(parsed.sents):
             self.resolver.observe(sent, memory)
@@ -91,7 +60,7 @@ class Coder:
 
     # ------------------------------------------------------------------ per sentence
     def _code_sentence(self, sent: Span, sequence: int, memory: DocumentMemory,
-                       state: _DocState) -> list[Candidate]:
+                       state: DocState) -> list[Candidate]:
         matches = find_triggers(sent, self.lexicon)
         if not matches:
             return []
@@ -99,21 +68,26 @@ class Coder:
                  for m in matches]
         by_token = {c.token.i: c for c in cands}
         for cand in cands:
-            cand.governor = _governor(cand.token, by_token)
+            cand.governor = _governor(cand.token, by_token, self.lexicon.speech_verbs)
         for cand in cands:
             self._fill_actors(cand, memory)
+            self._drop_topic(cand)
         # Accusations first, so that a denial in the same sentence can name its accuser.
         for cand in sorted(cands, key=lambda c: c.event != "ACCUSE"):
-            self._fill_recipients(cand, memory, state, cands)
+            if cand.dropped is None:
+                self._fill_recipients(cand, memory, state, cands)
         for cand in cands:
             self._embed(cand)
         for cand in cands:
             self._finish(cand)
         kept = [c for c in cands if not c.absorbed and c.dropped is None]
+        kept += speech.reported_acts(self, kept, sent, sequence, memory, state)
         kept = _merge(kept)
         for cand in kept:
             if cand.event == "ACCUSE" and cand.actors and cand.status == "asserted":
                 state.last_accuser = cand.actors
+            if any(e.code for e in cand.actors):
+                state.last_actors[cand.event] = cand.actors
         return kept
 
     def _resolve(self, heads: list[Token], memory: DocumentMemory) -> list[Entity]:
@@ -135,7 +109,7 @@ class Coder:
         if receivers:
             cand.recipients = [e for e in self._resolve(receivers, memory) if e.code]
 
-    def _fill_recipients(self, cand: Candidate, memory: DocumentMemory, state: _DocState,
+    def _fill_recipients(self, cand: Candidate, memory: DocumentMemory, state: DocState,
                          cands: list[Candidate]) -> None:
         if cand.recipients:
             cand.why.append("recipient: subject of receiving verb")
@@ -161,10 +135,24 @@ class Coder:
             cand.recipients, slot = fallback
             cand.why.append(f"recipient: {slot} (uncoded)")
 
+    def _drop_topic(self, cand: Candidate) -> None:
+        """A nominal act that is only the topic of another act ("rejected the accusations")
+        is an event of its own only when it is material and has its own actor."""
+        if (cand.governor is not None and cand.match.entry.pos == "noun"
+                and cand.token.dep_ in ("dobj", "pobj", "nsubjpass")):
+            quad = self.lexicon.types[cand.event].quad
+            if quad in (1, 3) or not cand.actors or cand.why[0].startswith("actor: subject of"):
+                cand.dropped = "topic of another event"
+
     def _embed(self, cand: Candidate) -> None:
-        """Apply what the governing trigger does to this one (alleged, denied, absorbed)."""
+        """Apply what the governing triggers do to this one (alleged, denied, absorbed)."""
         gov = cand.governor
+        while gov is not None and gov.dropped:
+            gov = gov.governor
         if gov is None:
+            return
+        if _absorbed_by(gov):
+            cand.absorbed = True
             return
         kind = gov.match.entry.embeds
         if kind == "absorb":
@@ -182,13 +170,6 @@ class Coder:
             cand.status = kind
             cand.claimant = list(gov.actors)
             cand.why.append(f"{kind}: inside '{gov.match.text}'")
-            return
-        if cand.match.entry.pos == "noun" and cand.token.dep_ in ("dobj", "pobj", "nsubjpass"):
-            # A nominal act that is only the topic of another act ("rejected the accusations")
-            # is an event of its own only when it is material and has its own actor.
-            quad = self.lexicon.types[cand.event].quad
-            if quad in (1, 3) or not cand.actors:
-                cand.dropped = "topic of another event"
 
     def _finish(self, cand: Candidate) -> None:
         if cand.dropped or cand.absorbed:
@@ -200,8 +181,6 @@ class Coder:
             cand.status, reason = status.own_status(cand.token)
             if reason:
                 cand.why.append(f"status: {reason}")
-        elif cand.status == "alleged" and status.own_status(cand.token)[0] == "negated":
-            pass  # "accused X of not paying": the allegation stands
         if cand.event in FUTURE_TO_AGREE and cand.status == "future":
             cand.why.append(f"future {cand.event} coded AGREE")
             cand.event, cand.mode, cand.status = "AGREE", None, "asserted"
@@ -243,37 +222,46 @@ class Coder:
         )
 
 
-@dataclass
-class _DocState:
-    """What the coder remembers across sentences of one document."""
-
-    last_accuser: list[Entity] = field(default_factory=list)
-
-
-def _governor(tok: Token, by_token: dict[int, Candidate]) -> Candidate | None:
+def _governor(tok: Token, by_token: dict[int, Candidate],
+              speech_verbs: frozenset[str]) -> Candidate | None:
     """The trigger whose complement this trigger sits in, if any."""
     node, edges = tok, []
-    while node.head is not node:
+    while node.head.i != node.i:
         edges.append(node.dep_)
         node = node.head
         if node.i in by_token:
             last = edges[-1]
+            if last == "conj" and len(edges) == 1:
+                # "accused X of supplying rockets and helping bolster": a conjunct shares
+                # the governor of its first conjunct
+                return _governor(node, by_token, speech_verbs)
             if last not in COMPLEMENT_EDGES and not (
                     last == "advcl" and any(c.tag_ == "TO" for c in tok.head.children)):
                 return None
             if any(e not in INNER_EDGES for e in edges[:-1]):
                 return None
             return by_token[node.i]
-        if node.dep_ in ("relcl", "parataxis") or node.lemma_ in SPEECH_VERBS:
+        if node.dep_ in ("relcl", "parataxis") or node.lemma_ in speech_verbs:
             return None
     return None
 
 
-def _accuser(cand: Candidate, cands: list[Candidate], state: _DocState) -> list[Entity]:
+def _absorbed_by(gov: Candidate) -> bool:
+    """Whether a trigger is itself folded into an absorbing trigger above it."""
+    node = gov.governor
+    while node is not None:
+        if node.match.entry.embeds == "absorb" and not node.dropped:
+            return True
+        node = node.governor
+    return False
+
+
+def _accuser(cand: Candidate, cands: list[Candidate], state: DocState) -> list[Entity]:
     """Who a denial answers: an accusation in the same sentence, else the last one before."""
     actor_codes = cand.codes("actor")
     for other in cands:
-        if other is not cand and other.event == "ACCUSE" and other.actors and not (
+        if other is not cand and other.event == "ACCUSE" and other.actors and not other.dropped \
+                and other.governor is not cand and not (
                 other.codes("actor") & actor_codes):
             return other.actors
     if state.last_accuser and not ({e.code for e in state.last_accuser} & actor_codes):

@@ -20,7 +20,8 @@ ENTRY_KEYS = {"verb", "noun", "adj", "event", "mode", "cameo", "object", "object
               "recipient", "embeds", "confidence"}
 
 DEFAULT_RECIPIENT = {
-    "verb": ("dobj", "dative", "prep:to", "prep:with", "prep:against", "prep:on"),
+    "verb": ("dobj", "dative", "prep:to", "prep:with", "prep:against", "prep:on",
+             "object_owner"),
     "noun": ("prep:on", "prep:against", "prep:with", "prep:to", "prep:at", "prep:toward",
              "prep:into"),
     "adj": ("xcomp_object",),
@@ -78,6 +79,11 @@ class Lexicon:
     light_verbs: frozenset[str]
     receiving_verbs: frozenset[str]
     classes: dict[str, frozenset[str]] = field(default_factory=dict)
+    speech_verbs: frozenset[str] = frozenset()
+    naming_verbs: frozenset[str] = frozenset()
+    covert_adverbs: frozenset[str] = frozenset()
+    pejoratives: frozenset[str] = frozenset()
+    denial_nouns: frozenset[str] = frozenset()
 
     def lookup(self, pos: str, lemma: str) -> list[Trigger]:
         return self.triggers.get((pos, lemma), [])
@@ -187,6 +193,8 @@ def load_lexicon(extra_files: Sequence[Path] = ()) -> Lexicon:
         light_verbs=frozenset(base.get("light_verbs", [])),
         receiving_verbs=frozenset(base.get("receiving_verbs", [])),
         classes=classes,
+        **{key: frozenset(base.get(key, [])) for key in (
+            "speech_verbs", "naming_verbs", "covert_adverbs", "pejoratives", "denial_nouns")},
     )
 
 

@@ -55,7 +55,7 @@ def subject_heads(verb: Token, depth: int = 0) -> list[Token]:
     if is_passive(verb):
         return []
     dep, head = verb.dep_, verb.head
-    if head is verb:
+    if head.i == verb.i:
         return []
     if dep == "relcl" or dep == "acl" and verb.tag_ != "VBN":
         # "the only country to recognise ..." -> the subject of the copula it is predicated of

@@ -11,7 +11,8 @@ HYPOTHETICAL_AUX = {"would", "could", "might", "may", "can", "should", "must", "
 FUTURE_GOVERNORS = {"plan", "intend", "expect", "aim", "prepare", "schedule", "set", "due",
                     "hope", "want", "wish", "seek", "propose", "mean", "go"}
 CONDITION_MARKS = {"if", "unless", "whether"}
-NEGATORS = {"not", "n't", "never", "no"}
+ALLEGED_MARKERS = {"alleged", "allegedly", "suspected", "reportedly", "purported",
+                   "purportedly", "supposed", "supposedly"}
 
 
 def clause_head(tok: Token) -> Token:
@@ -28,17 +29,20 @@ def clause_head(tok: Token) -> Token:
 def own_status(trigger: Token) -> tuple[str, str]:
     """(status, why) from the trigger's own clause: negated, future, hypothetical or asserted."""
     head = clause_head(trigger)
-    for tok in (trigger, head) if head is not trigger else (trigger,):
+    for tok in (trigger, head) if head.i != trigger.i else (trigger,):
         for child in tok.children:
             if child.dep_ == "neg" or child.dep_ == "det" and child.lower_ == "no":
                 return "negated", f"negated by '{child.text}'"
+    for child in trigger.children:
+        if child.dep_ in ("amod", "advmod") and child.lower_ in ALLEGED_MARKERS:
+            return "alleged", f"marked '{child.text}'"
     clause = head
     for child in clause.children:
         if child.dep_ == "mark" and child.lower_ in CONDITION_MARKS:
             return "hypothetical", f"condition '{child.text}'"
     anc = clause
     # a condition on the governing clause ("if it persists, it will face...") also counts
-    while anc.dep_ in ("xcomp", "ccomp", "conj") and anc.head is not anc:
+    while anc.dep_ in ("xcomp", "ccomp", "conj") and anc.head.i != anc.i:
         anc = anc.head
         if any(c.dep_ == "mark" and c.lower_ in CONDITION_MARKS for c in anc.children):
             return "hypothetical", "inside a condition"

@@ -1,0 +1,179 @@
+"""The coder on short sentences written for these tests: each event type, the roles through
+voice and coordination, status, dates, determinism."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from whodid.coder import Coder
+from whodid.records import Document
+
+PUBLISHED = "2024-03-15"  # a Friday
+
+
+@pytest.fixture(scope="module")
+def coder() -> Coder:
+    return Coder()
+
+
+def code(coder: Coder, text: str, published: str | None = PUBLISHED) -> list[dict]:
+    return coder.code(Document(id="t", text=text, published=published))
+
+
+def codes(entities: list[dict]) -> set[str | None]:
+    return {e["code"] for e in entities}
+
+
+def one(events: list[dict], etype: str) -> dict:
+    found = [e for e in events if e["event"] == etype]
+    assert found, f"no {etype} in {[(e['event'], e['why']) for e in events]}"
+    return found[0]
+
+
+TYPES = [
+    ("Hungary and Romania agreed to reopen the border crossing.", "AGREE", "HUN", None),
+    ("The Japanese foreign minister met his Chinese counterpart in Beijing.", "CONSULT", "JPN",
+     "CHN"),
+    ("Brazil praised Argentina for its handling of the debt crisis.", "SUPPORT", "BRA", "ARG"),
+    ("Norway apologised to Iceland for the fishing dispute.", "CONCEDE", "NOR", "ISL"),
+    ("Spain extradited two suspects to France.", "COOPERATE", "ESP", "FRA"),
+    ("Germany sent humanitarian aid to Sudan.", "AID", "DEU", "SDN"),
+    ("Ethiopia released forty Eritrean prisoners.", "RETREAT", "ETH", "ERI"),
+    ("Canada urged Venezuela to hold free elections.", "REQUEST", "CAN", "VEN"),
+    ("Greece condemned Turkey over the airspace violations.", "ACCUSE", "GRC", "TUR"),
+    ("Peru rejected the proposal from Chile.", "REJECT", "PER", "CHL"),
+    ("Azerbaijan threatened to attack Armenia.", "THREATEN", "AZE", "ARM"),
+    ("Thousands of Kenyan teachers protested against the government.", "PROTEST", "KEN", None),
+    ("Australia imposed sanctions on Myanmar.", "SANCTION", "AUS", "MMR"),
+    ("Pakistan deployed troops along the border with India.", "MOBILIZE", "PAK", None),
+    ("Turkish police arrested twelve Syrian journalists.", "COERCE", "TUR", "SYR"),
+    ("Israeli jets bombed Lebanese villages.", "ASSAULT", "ISR", "LBN"),
+]
+
+
+@pytest.mark.parametrize("text,etype,actor,recipient", TYPES, ids=[t[1] for t in TYPES])
+def test_each_event_type(coder, text, etype, actor, recipient):
+    ev = one(code(coder, text), etype)
+    assert actor in codes(ev["actor"])
+    if recipient:
+        assert recipient in codes(ev["recipient"])
+    assert ev["why"] and 0 < ev["confidence"] <= 1
+
+
+def test_schema_fields(coder):
+    ev = one(code(coder, "Germany sent humanitarian aid to Sudan."), "AID")
+    assert ev["quad_code"] == 2 and ev["score"] == 10.0 and ev["cameo"].startswith("07")
+    assert ev["trigger"]["text"] == "sent"
+    assert ev["text_info"] == {"sequence": 0, "start": 0, "end": ev["text_info"]["end"]}
+    assert ev["id"] == "t:0:0" and ev["doc_id"] == "t"
+
+
+def test_passive_voice_puts_the_agent_first(coder):
+    ev = one(code(coder, "Ukrainian positions were shelled by Russian forces."), "ASSAULT")
+    assert codes(ev["actor"]) == {"RUS"}
+    assert "UKR" in codes(ev["recipient"])
+
+
+def test_conjoined_actors(coder):
+    ev = one(code(coder, "Hungary and Romania agreed to reopen the border crossing."), "AGREE")
+    assert codes(ev["actor"]) == {"HUN", "ROU"}
+
+
+def test_negation(coder):
+    ev = one(code(coder, "Egypt did not sign the agreement with Sudan."), "SUPPORT")
+    assert ev["status"] == "negated"
+
+
+def test_accusation_makes_an_alleged_act_with_claimant(coder):
+    events = code(coder, "Kenya accused Somalia of arming the rebels.")
+    acc = one(events, "ACCUSE")
+    assert acc["status"] == "asserted" and codes(acc["recipient"]) == {"SOM"}
+    aid = one(events, "AID")
+    assert aid["status"] == "alleged"
+    assert codes(aid["actor"]) == {"SOM"} and codes(aid["claimant"]) == {"KEN"}
+
+
+def test_denial_makes_a_denied_act_and_a_reject(coder):
+    events = code(coder, "Iran denied supplying drones to Russia.")
+    rej = one(events, "REJECT")
+    assert rej["mode"] == "deny" and rej["status"] == "asserted"
+    aid = one(events, "AID")
+    assert aid["status"] == "denied" and codes(aid["actor"]) == {"IRN"}
+    assert codes(aid["recipient"]) == {"RUS"} and codes(aid["claimant"]) == {"IRN"}
+
+
+def test_denial_answers_the_accuser(coder):
+    text = ("Lithuania accused Belarus of pushing migrants across the border. "
+            "Belarus rejected the accusations.")
+    rej = one(code(coder, text), "REJECT")
+    assert codes(rej["actor"]) == {"BLR"} and codes(rej["recipient"]) == {"LTU"}
+
+
+def test_future(coder):
+    ev = one(code(coder, "India will expel two Pakistani diplomats."), "SANCTION")
+    assert ev["status"] == "future"
+
+
+def test_future_cooperation_is_agree(coder):
+    ev = code(coder, "Poland will send more tanks to Ukraine.")
+    assert [e["event"] for e in ev] == ["AGREE"]
+    assert codes(ev[0]["recipient"]) == {"UKR"}
+
+
+def test_conditional(coder):
+    ev = one(code(coder, "Japan would impose sanctions on Russia if talks failed."), "SANCTION")
+    assert ev["status"] == "hypothetical"
+
+
+def test_threat_absorbs_the_threatened_act(coder):
+    events = code(coder, "Azerbaijan threatened to attack Armenia.")
+    assert [e["event"] for e in events] == ["THREATEN"]
+    assert events[0]["mode"] == "violence"
+
+
+def test_sense_by_object(coder):
+    assert one(code(coder, "Syrian troops fired rockets at Turkish villages."), "ASSAULT")
+    assert not code(coder, "The club fired its coach after the defeat.")
+    assert one(code(coder, "Peru met the demands of the protesters."), "CONCEDE")
+    assert one(code(coder, "Peru's president met Bolivia's foreign minister."), "CONSULT")
+
+
+def test_relative_clause_actor(coder):
+    text = "The statement came from Vietnam, which accused China of ramming a fishing boat."
+    acc = one(code(coder, text), "ACCUSE")
+    assert codes(acc["actor"]) == {"VNM"} and codes(acc["recipient"]) == {"CHN"}
+
+
+@pytest.mark.parametrize("phrase,date,precision", [
+    ("on Sunday", "2024-03-10", "day"),
+    ("on Friday", "2024-03-15", "day"),
+    ("earlier this week", "2024-03-11", "week"),
+    ("earlier this month", "2024-03", "month"),
+    ("in November", "2023-11", "month"),
+    ("last year", "2023", "year"),
+    ("the previous day", "2024-03-14", "day"),
+])
+def test_event_dates(coder, phrase, date, precision):
+    ev = one(code(coder, f"Chile sanctioned Bolivia {phrase}."), "SANCTION")
+    assert (ev["date"], ev["date_precision"]) == (date, precision)
+    assert ev["date_text"]
+
+
+def test_date_falls_back_to_publication(coder):
+    ev = one(code(coder, "Chile sanctioned Bolivia."), "SANCTION")
+    assert (ev["date"], ev["date_precision"]) == (PUBLISHED, "publication")
+    ev = one(code(coder, "Chile sanctioned Bolivia on Sunday.", published=None), "SANCTION")
+    assert ev["date"] is None and ev["date_precision"] == "unknown"
+
+
+def test_no_event_without_actor(coder):
+    assert not code(coder, "The weather was cold and the markets were quiet.")
+
+
+def test_deterministic(coder):
+    text = "Kenya accused Somalia of arming the rebels. Somalia denied it on Monday."
+    a = json.dumps(code(coder, text))
+    b = json.dumps(Coder().code(Document(id="t", text=text, published=PUBLISHED)))
+    assert a == b

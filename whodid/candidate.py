@@ -1,0 +1,46 @@
+"""An event while the coder builds it, and what the coder remembers across sentences."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from spacy.tokens import Span, Token
+
+from whodid.records import Entity
+from whodid.triggers import Match
+
+
+@dataclass
+class Candidate:
+    """An event while it is being built."""
+
+    match: Match
+    sent: Span
+    sequence: int
+    actors: list[Entity] = field(default_factory=list)
+    recipients: list[Entity] = field(default_factory=list)
+    claimant: list[Entity] = field(default_factory=list)
+    event: str = ""
+    mode: str | None = None
+    status: str = "asserted"
+    why: list[str] = field(default_factory=list)
+    governor: Candidate | None = None
+    absorbed: bool = False
+    confidence: float = 0.0
+    dropped: str | None = None
+
+    @property
+    def token(self) -> Token:
+        return self.match.token
+
+    def codes(self, side: str) -> set[str]:
+        ents = self.actors if side == "actor" else self.recipients
+        return {e.code for e in ents if e.code}
+
+
+@dataclass
+class DocState:
+    """What the coder remembers across sentences of one document."""
+
+    last_accuser: list[Entity] = field(default_factory=list)
+    last_actors: dict[str, list[Entity]] = field(default_factory=dict)  # by event type
