@@ -62,8 +62,6 @@ class Coder:
     def _code_sentence(self, sent: Span, sequence: int, memory: DocumentMemory,
                        state: DocState) -> list[Candidate]:
         matches = find_triggers(sent, self.lexicon)
-        if not matches:
-            return []
         cands = [Candidate(m, sent, sequence, event=m.entry.event, mode=m.entry.mode)
                  for m in matches]
         by_token = {c.token.i: c for c in cands}
@@ -78,11 +76,12 @@ class Coder:
                 self._fill_recipients(cand, memory, state, cands)
         for cand in cands:
             self._embed(cand)
+            self._absorb_adjunct(cand, by_token)
         for cand in cands:
             self._finish(cand)
         kept = [c for c in cands if not c.absorbed and c.dropped is None]
         kept += speech.reported_acts(self, kept, sent, sequence, memory, state)
-        kept = _merge(kept)
+        kept = _merge([c for c in kept if not c.absorbed])
         for cand in kept:
             if cand.event == "ACCUSE" and cand.actors and cand.status == "asserted":
                 state.last_accuser = cand.actors
@@ -162,6 +161,9 @@ class Coder:
                 gov.why.append(f"recipient: from '{cand.match.text}'")
             if gov.event in ("REQUEST", "REJECT") and gov.mode is None:
                 gov.mode = MODE_WHEN_ABSORBED.get(cand.event, "change")
+            if gov.event == "AGREE" and self.lexicon.types[cand.event].quad == 4:
+                gov.event = "THREATEN"
+                gov.why.append(f"promised {cand.event} coded THREATEN")
             if gov.event == "THREATEN" and gov.mode is None:
                 etype = self.lexicon.types[cand.event]
                 gov.mode = THREAT_MODE_BY_EVENT_MODE.get(cand.mode or "", etype.threat_mode)
@@ -170,6 +172,22 @@ class Coder:
             cand.status = kind
             cand.claimant = list(gov.actors)
             cand.why.append(f"{kind}: inside '{gov.match.text}'")
+
+    def _absorb_adjunct(self, cand: Candidate, by_token: dict[int, Candidate]) -> None:
+        """ "protested ..., demanding X" / "went on strike to demand X": the demand is what the
+        material act is for, not an event of its own."""
+        tok = cand.token
+        if tok.dep_ != "advcl" or not (tok.tag_ == "VBG" or any(
+                c.tag_ == "TO" for c in tok.children)):
+            return
+        host = by_token.get(tok.head.i)
+        if host is None and tok.head.dep_ in ("dobj", "pobj"):
+            host = by_token.get(tok.head.head.i)
+        if host is None or host.dropped:
+            return
+        if self.lexicon.types[cand.event].quad in (1, 3) and self.lexicon.types[
+                host.event].quad in (2, 4):
+            cand.absorbed = True
 
     def _finish(self, cand: Candidate) -> None:
         if cand.dropped or cand.absorbed:
@@ -181,9 +199,7 @@ class Coder:
             cand.status, reason = status.own_status(cand.token)
             if reason:
                 cand.why.append(f"status: {reason}")
-        if cand.event in FUTURE_TO_AGREE and cand.status == "future":
-            cand.why.append(f"future {cand.event} coded AGREE")
-            cand.event, cand.mode, cand.status = "AGREE", None, "asserted"
+        self._recode_by_status(cand)
         entry = cand.match.entry
         conf = entry.confidence
         conf += 0.1 if any(e.code for e in cand.actors) else -0.1
@@ -193,6 +209,23 @@ class Coder:
         if cand.status in ("alleged", "denied"):
             conf -= 0.05
         cand.confidence = round(min(0.99, max(0.05, conf)), 2)
+
+    def _recode_by_status(self, cand: Candidate) -> None:
+        """Announced acts are coded by what they announce (CODEBOOK.md §2, §3): a promised
+        cooperation is AGREE, an announced harmful act a THREAT, a refused one a REJECT."""
+        etype = self.lexicon.types[cand.event]
+        if cand.status == "future" and cand.event in FUTURE_TO_AGREE:
+            cand.why.append(f"future {cand.event} coded AGREE")
+            cand.event, cand.mode, cand.status = "AGREE", None, "asserted"
+        elif cand.status in ("future", "hypothetical") and etype.quad == 4:
+            cand.why.append(f"{cand.status} {cand.event} coded THREATEN")
+            cand.mode = THREAT_MODE_BY_EVENT_MODE.get(cand.mode or "", etype.threat_mode)
+            cand.event, cand.status = "THREATEN", "asserted"
+        elif (cand.status == "negated" and etype.quad in (1, 2)
+              and status.modality(cand.token) is not None):
+            cand.why.append(f"refused {cand.event} coded REJECT")
+            cand.mode = MODE_WHEN_ABSORBED.get(cand.event, "change")
+            cand.event, cand.status = "REJECT", "asserted"
 
     def _record(self, document: Document, cand: Candidate, k: int) -> Event:
         etype = self.lexicon.types[cand.event]

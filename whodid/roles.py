@@ -12,6 +12,7 @@ RELATIVE_PRONOUNS = {"who", "which", "that", "whom", "whose"}
 OBJECT_CONTROL = {"accuse", "urge", "ask", "call", "order", "force", "persuade", "help",
                   "allow", "invite", "tell", "encourage", "blame", "charge", "press", "warn",
                   "compel", "request", "authorize", "authorise", "permit", "convict", "suspect"}
+ACCUSING = {"accuse", "blame", "charge"}
 NOUN_DEPS = {"NOUN", "PROPN", "PRON", "NUM", "ADJ", "X"}
 
 
@@ -64,7 +65,10 @@ def subject_heads(verb: Token, depth: int = 0) -> list[Token]:
         return conjuncts(head)
     if dep == "pcomp" and head.dep_ == "prep":
         governor = head.head
-        if governor.lemma_ in OBJECT_CONTROL and head.lower_ in ("of", "for", "with", "into"):
+        # "accused X of supplying", and "accused X ... by sending": the means of what X
+        # is accused of is also X's act
+        if governor.lemma_ in OBJECT_CONTROL and (head.lower_ in ("of", "for", "with", "into") or (
+                head.lower_ == "by" and governor.lemma_ in ACCUSING)):
             objs = _children(governor, "dobj")
             if objs:
                 return conjuncts(objs[0])

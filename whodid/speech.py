@@ -21,6 +21,8 @@ if TYPE_CHECKING:
     from whodid.coder import Coder
 
 CLAUSE_EDGES = {"conj", "xcomp", "aux", "advcl"}
+MODE_BY_DEMANDED = {"AID": "assist", "COOPERATE": "assist", "CONSULT": "meet",
+                    "RETREAT": "yield", "CONCEDE": "yield"}
 
 
 def _speech_verb(tok: Token, speech_verbs: frozenset[str]) -> Token | None:
@@ -80,6 +82,7 @@ def reported_acts(coder: Coder, kept: list[Candidate], sent: Span, sequence: int
     events already found (a denied or alleged act)."""
     lex = coder.lexicon
     new: list[Candidate] = []
+    denials: list[tuple[Candidate, Token, list]] = []
     for cand in kept:
         if cand.governor is not None or cand.status not in ("asserted", "negated"):
             continue
@@ -94,18 +97,55 @@ def reported_acts(coder: Coder, kept: list[Candidate], sent: Span, sequence: int
         if cand.status == "negated" and actor_codes & speaker_codes:
             cand.status, cand.claimant = "denied", speakers
             cand.why.append(f"denied: '{verb.text}' with negation")
-            accuser = state.last_accuser if not (
-                {e.code for e in state.last_accuser} & speaker_codes) else []
-            new.append(_new(coder, verb, sent, sequence, "REJECT", "deny", "016", speakers,
-                            accuser, f"speaker denies own act: '{verb.text}' + negated clause"))
+            denials.append((cand, verb, speakers))
         elif cand.status == "asserted" and actor_codes and not actor_codes & speaker_codes and any(
                 c.lower_ in lex.covert_adverbs for c in cand.token.children):
             cand.status, cand.claimant = "alleged", speakers
             cand.why.append(f"alleged: '{verb.text}' + covert act")
             new.append(_new(coder, verb, sent, sequence, "ACCUSE", "allege", "112", speakers,
                             cand.actors, f"speaker alleges covert act: '{verb.text}'"))
+    for cand, verb, speakers in denials:
+        speaker_codes = {e.code for e in speakers}
+        accusers = [c.actors for c in kept + new if c.event == "ACCUSE" and c.actors
+                    and not c.codes("actor") & speaker_codes] + [state.last_accuser]
+        accuser = next((a for a in accusers if a and not {e.code for e in a} & speaker_codes),
+                       [])
+        new.append(_new(coder, verb, sent, sequence, "REJECT", "deny", "016", speakers,
+                        accuser, f"speaker denies own act: '{verb.text}' + negated clause"))
     new.extend(_characterisations(coder, sent, sequence, memory, state))
+    new.extend(_obligations(coder, kept, sent, sequence, memory))
     return new
+
+
+OBLIGATION_AUX = {"must", "should"}
+
+
+def _obligations(coder: Coder, kept: list[Candidate], sent: Span, sequence: int,
+                 memory: DocumentMemory) -> list[Candidate]:
+    """ "X said Y must do Z" is a demand by X on Y (REQUEST); acts inside Z are what is
+    demanded, not events of their own."""
+    lex = coder.lexicon
+    out = []
+    for verb in sent:
+        if verb.dep_ != "ccomp" or verb.head.lemma_ not in lex.speech_verbs:
+            continue
+        if not any(c.dep_ == "aux" and c.lower_ in OBLIGATION_AUX for c in verb.children):
+            continue
+        speech_verb = verb.head
+        subjects = [c for c in verb.children if c.dep_ == "nsubj"]
+        speakers = coder._resolve(roles.subject_heads(speech_verb), memory)
+        targets = [e for e in coder._resolve(roles.conjuncts(subjects[0]), memory) if e.code] \
+            if subjects else []
+        if not speakers or not targets or {e.code for e in speakers} & {e.code for e in targets}:
+            continue
+        inside = {t.i for t in verb.subtree}
+        demanded = [c for c in kept if c.token.i in inside]
+        for c in demanded:
+            c.absorbed = True
+        mode = MODE_BY_DEMANDED.get(demanded[0].event, "change") if demanded else "change"
+        out.append(_new(coder, speech_verb, sent, sequence, "REQUEST", mode, "100", speakers,
+                        targets, f"'{speech_verb.text}' + '{verb.text}' with must/should"))
+    return out
 
 
 def _characterisations(coder: Coder, sent: Span, sequence: int, memory: DocumentMemory,

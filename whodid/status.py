@@ -26,6 +26,18 @@ def clause_head(tok: Token) -> Token:
     return tok
 
 
+def modality(trigger: Token) -> str | None:
+    """'future' or 'hypothetical' from the auxiliaries of the trigger's clause, ignoring
+    negation ("will not meet" is future), else None."""
+    for child in clause_head(trigger).children:
+        if child.dep_ == "aux":
+            if child.lower_ in FUTURE_AUX:
+                return "future"
+            if child.lower_ in HYPOTHETICAL_AUX:
+                return "hypothetical"
+    return None
+
+
 def own_status(trigger: Token) -> tuple[str, str]:
     """(status, why) from the trigger's own clause: negated, future, hypothetical or asserted."""
     head = clause_head(trigger)

