@@ -49,7 +49,6 @@ OFFICE_SECTORS = frozenset({"GOV", "MIL", "COP", "JUD", "LEG", "SPY"})
 LEFT_DEPS = frozenset(
     {"det", "predet", "compound", "amod", "poss", "nummod", "quantmod", "nmod", "nn", "flat"}
 )
-SKIP_DEPS = frozenset({"det", "predet", "case"})
 # Dependents inside a bigger noun phrase: observe() resolves only phrase heads.
 INNER_DEPS = frozenset({"compound", "flat", "amod", "nmod", "nn", "nummod"})
 SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass"})
@@ -59,6 +58,11 @@ PERSON_PRONOUNS = frozenset({"he", "him", "his", "himself", "she", "her", "hers"
 THING_PRONOUNS = frozenset({"it", "its", "itself"})
 PLURAL_PRONOUNS = frozenset({"they", "them", "their", "theirs", "themselves"})
 RELATIVE_PRONOUNS = frozenset({"who", "which", "that", "whom", "whose"})
+# Lower-case words inside personal names ("Omar al-Bashir", "Ursula von der Leyen").
+NAME_PARTICLES = frozenset({"-", "al", "el", "bin", "ibn", "bint", "abu", "de", "del", "da",
+                            "dos", "das", "van", "von", "der", "den", "la", "le", "du", "di",
+                            "ul", "ur", "ben"})
+NOT_PERSON_ENTS = frozenset({"ORG", "GPE", "LOC", "NORP", "FAC", "PRODUCT", "EVENT"})
 # Pronouns and descriptions look back this many sentences (the current one included).
 WINDOW = 3
 MAX_DEPTH = 2
@@ -365,28 +369,38 @@ class ActorResolver:
             return self._pronoun(head, memory), None
 
         doc = head.doc
-        start = head.i
-        for child in head.lefts:
-            if child.dep_ in LEFT_DEPS:
-                start = min(start, child.left_edge.i)
-        for k in range(head.i - 1, start - 1, -1):  # never across a line break (headlines)
-            if doc[k].is_space or "\n" in doc[k].whitespace_:
-                start = k + 1
-                break
-        while start < head.i and (doc[start].is_punct or doc[start].dep_ == "cc"):
-            start += 1
-        text = doc.text[doc[start].idx: head.idx + len(head)]
-        skip: set[int] = set()
+        start = _mention_start(head)
+        tokens = [t for t in doc[start: head.i + 1]
+                  if t.dep_ not in ("det", "predet") or t.i == head.i]
         poss = [c for c in head.lefts if c.dep_ == "poss"]
-        for p in poss:
-            skip.update(range(p.left_edge.i, p.right_edge.i + 1))
-        content = [t for t in doc[start: head.i + 1]
-                   if t.i not in skip and t.dep_ not in SKIP_DEPS or t.i == head.i]
+        content = tokens
+        segs: list[tuple[int, int, Entry | None]] | None = None
+        if poss:  # "the People's Liberation Army" is a name, "Israel's army" is not
+            whole = self._segment(tokens)
+            i, _, e = whole[-1]
+            if e is not None and e.kind in NAMED_KINDS and tokens[i].i <= poss[-1].i:
+                segs, poss = whole, []
+            else:
+                skip = {k for p in poss for k in range(p.left_edge.i, p.right_edge.i + 1)}
+                content = [t for t in tokens
+                           if t.i not in skip and t.dep_ != "case" or t.i == head.i]
+        if segs is None:
+            segs = self._segment(content)
+        end = head
+        if segs[-1][2] is None or segs[-1][2].kind not in NAMED_KINDS:
+            named = self._name_with_prep(head, tokens)
+            if named is not None:  # "the Council of Europe", "the Ministry of Justice"
+                i, entry, tail = named
+                segs = self._segment(tokens[:i]) + [(i, len(tokens) + len(tail), entry)]
+                content = tokens + tail
+                poss = [p for p in poss if p.i < tokens[i].i]
+                end = tail[-1]
+        text = doc.text[doc[start].idx: end.idx + len(end)]
         definite = any(doc[i].lower_ in DEFINITE and doc[i].dep_ == "det"
                        for i in range(start, head.i))
         former = any(t.lower_ in ("former", "ex") or t.lower_.startswith("ex-")
                      for t in content)
-        segs = self._segment(content)
+        ethnic = any(t.lower_ == "ethnic" for t in content)
 
         # Proper names that are really parts of a person's name ("Israel Katz").
         if head.ent_type_ == "PERSON":
@@ -396,10 +410,11 @@ class ActorResolver:
             if head.i > ent_start:
                 fixed = []
                 for i, j, e in segs:
-                    whole = content[i].i == ent_start and content[j - 1].i == head.i
-                    inside = content[i].i >= ent_start and not whole
+                    whole_name = content[i].i == ent_start and content[j - 1].i == head.i
+                    inside = content[i].i >= ent_start and not whole_name
                     if e is not None and inside and (
-                            e.kind in NAMED_KINDS or content[j - 1].i == head.i):
+                            e.kind in ("state", "place", "seat", "org")
+                            or e.kind in NOUN_KINDS and content[j - 1].i == head.i):
                         fixed += [(k, k + 1, None) for k in range(i, j)]
                     else:
                         fixed.append((i, j, e))
@@ -418,6 +433,9 @@ class ActorResolver:
             if e.kind == "ignore":
                 notes.append(f"'{seg_text}' is ambiguous")
             elif e.kind in NAMED_KINDS:
+                if e.kind == "demonym" and ethnic:
+                    notes.append(f"'ethnic {seg_text}' is not a nationality")
+                    continue
                 if j < len(content) and content[j].text == "-":
                     notes.append(f"'{seg_text}-{content[j + 1].text if j + 1 < len(content) else ''}'"
                                  " is not a nationality")
@@ -439,6 +457,12 @@ class ActorResolver:
             said = " ".join(t.text for t in content[hi:hj])
             plural = head.tag_ in ("NNS", "NNPS") or norm(said) != norm(hs.pattern)
             kind = "group" if plural else "person"
+            if ethnic:
+                return self._entity(head, start, text, None, None, None, kind,
+                                    f"'{text}' is an ethnic group, not a nationality"), None
+            if clue is not None and clue.kind in ("state", "demonym"):  # "Bosnian Serbs"
+                return self._entity(head, start, text, clue.code, clue.sector, clue.name, kind,
+                                    f"{clue.why} + demonym '{said}' as a noun"), None
             return self._entity(head, start, text, hs.code, hs.sector, self.canonical(hs.code),
                                 kind, f"demonym '{said}' as a noun"), None
 
@@ -451,6 +475,31 @@ class ActorResolver:
         return self._proper_or_unknown(head, start, text, content, segs, clue, title,
                                        title_mod, mod_sector, former, memory, depth,
                                        from_appos, notes)
+
+    def _name_with_prep(self, head: Token,
+                        content: list[Token]) -> tuple[int, Entry, list[Token]] | None:
+        """A table name that goes on after the head with "of"/"for" ("the Democratic
+        People's Republic of Korea"): where it starts in `content`, the entry, the tail."""
+        nxt = head.i + 1
+        if nxt >= len(head.doc) or head.doc[nxt].dep_ != "prep" or head.doc[nxt].head != head \
+                or head.doc[nxt].lower_ not in ("of", "for"):
+            return None
+        prep = head.doc[nxt]
+        pobj = next((c for c in prep.children if c.dep_ == "pobj"), None)
+        if pobj is None:
+            return None
+        ends = {pobj.i, prep.right_edge.i}
+        for last in sorted(ends):
+            tail = list(head.doc[nxt: last + 1])
+            if len(tail) > self._max_words:
+                continue
+            said = "".join(t.text_with_ws for t in tail[:-1]) + tail[-1].text
+            for i in range(len(content)):
+                words = "".join(t.text_with_ws for t in content[i:]) + said
+                entry = self.lookup(words)
+                if entry is not None and entry.kind != "ignore":
+                    return i, entry, tail
+        return None
 
     def _segment(self, toks: list[Token]) -> list[tuple[int, int, Entry | None]]:
         """Split the phrase into the longest table matches, left to right."""
@@ -554,12 +603,12 @@ class ActorResolver:
         generic = hs.sector is None and hs.code is None
         person_name = None
         why = []
-        if clue is None:
+        if clue is None and hs.code is None:  # a noun's own code beats outer clues
             clue, _ = self._prep_clue(head, memory, depth, ("of", "from", "in"))
         appos, appos_person = self._appos(head, memory, depth, from_appos)
         if appos_person:
             person_name = appos_person
-        if clue is None and appos is not None and appos.code:
+        if clue is None and hs.code is None and appos is not None and appos.code:
             clue = _Clue(appos.code, appos.sector, appos.name, appos.kind,
                          f"apposition '{appos.entity_text}'")
         if generic and clue is not None and clue.kind in ("org", "seat", "state"):
@@ -608,16 +657,21 @@ class ActorResolver:
         name_toks: list[Token] = []
         if hs is None and head.text[:1].isupper() and head.pos_ in ("PROPN", "NOUN"):
             for i, _, e in reversed(segs):  # the parser tags some names NOUN ("Vidal left")
-                if e is not None or not content[i].text[:1].isupper() \
-                        or content[i].pos_ not in ("PROPN", "NOUN"):
+                tok = content[i]
+                if e is None and (tok.lower_ in NAME_PARTICLES or tok.text[:1].isupper()
+                                  and tok.pos_ in ("PROPN", "NOUN")):
+                    name_toks.insert(0, tok)
+                else:
                     break
-                name_toks.insert(0, content[i])
-        person_name = " ".join(t.text for t in name_toks) or None
+            while name_toks and not name_toks[0].text[:1].isupper():
+                name_toks.pop(0)
+        person_name = "".join(t.text_with_ws for t in name_toks).strip() or None
         remembered = memory.find_person(person_name) if person_name else None
         appos, _ = self._appos(head, memory, depth, from_appos) if person_name else (None, None)
         is_person = bool(person_name) and (
-            head.ent_type_ == "PERSON" or title is not None or remembered is not None
-            or (appos is not None and appos.kind in ("person", "group")))
+            head.ent_type_ == "PERSON" or remembered is not None
+            or head.ent_type_ not in NOT_PERSON_ENTS and (
+                title is not None or appos is not None and appos.kind in ("person", "group")))
         if not is_person:
             kind = {"ORG": "org", "GPE": "place", "LOC": "place", "FAC": "place",
                     "NORP": "group"}.get(head.ent_type_, "unknown")
@@ -711,6 +765,23 @@ class ActorResolver:
         ref, _ = self._resolve(ante, memory, depth + 1)
         return Entity(tok.text, tok.idx, tok.idx + len(tok), ref.code, ref.sector, ref.name,
                       f"relative pronoun → {ref.entity_text}", "pronoun")
+
+
+def _mention_start(head: Token) -> int:
+    """First token of the mention: the head's left modifiers, never across a line break
+    (a headline glued to the dateline) and without leading punctuation."""
+    doc = head.doc
+    start = head.i
+    for child in head.lefts:
+        if child.dep_ in LEFT_DEPS:
+            start = min(start, child.left_edge.i)
+    for k in range(head.i - 1, start - 1, -1):
+        if doc[k].is_space or "\n" in doc[k].whitespace_:
+            start = k + 1
+            break
+    while start < head.i and (doc[start].is_punct or doc[start].dep_ == "cc"):
+        start += 1
+    return start
 
 
 def _phrase_head(tok: Token) -> Token:

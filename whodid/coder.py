@@ -78,6 +78,12 @@ class Coder:
             self._embed(cand)
             self._absorb_adjunct(cand, by_token)
         for cand in cands:
+            if not (cand.absorbed or cand.dropped or cand.codes("recipient")):
+                nearby = self._nearest_in_clause(cand, memory)
+                if nearby:
+                    cand.recipients = [nearby]
+                    cand.why.append("recipient: nearest coded mention in the clause")
+        for cand in cands:
             self._finish(cand)
         kept = [c for c in cands if not c.absorbed and c.dropped is None]
         kept += speech.reported_acts(self, kept, sent, sequence, memory, state)
@@ -134,10 +140,34 @@ class Coder:
             cand.recipients, slot = fallback
             cand.why.append(f"recipient: {slot} (uncoded)")
 
+    def _nearest_in_clause(self, cand: Candidate, memory: DocumentMemory) -> Entity | None:
+        """Where no slot names a coded recipient, the closest coded mention among the
+        trigger's own dependents (objects, places: "set up a centre in Tokyo") stands in."""
+        tok = cand.token
+        root = tok.head if cand.match.entry.pos != "verb" and tok.dep_ in (
+            "dobj", "pobj", "attr") else tok
+        excluded: set[int] = set()
+        for ent in cand.actors:
+            for t in tok.doc.char_span(ent.start, ent.end, alignment_mode="expand") or []:
+                excluded.update(x.i for x in t.subtree)
+        for c in root.children:
+            if c.dep_ in ("nsubj", "nsubjpass", "relcl", "advcl", "parataxis", "conj", "ccomp",
+                          "csubj", "agent", "punct"):
+                excluded.update(x.i for x in c.subtree)
+        heads = [t for t in root.subtree if t.i not in excluded and t.i != tok.i
+                 and t.pos_ in ("PROPN", "NOUN") and t.dep_ not in ("compound", "flat")]
+        heads.sort(key=lambda t: abs(t.i - tok.i))
+        for head in heads[:6]:
+            ent = self.resolver.resolve(head, memory)
+            if ent.code:
+                return ent
+        return None
+
     def _drop_topic(self, cand: Candidate) -> None:
         """A nominal act that is only the topic of another act ("rejected the accusations")
         is an event of its own only when it is material and has its own actor."""
         if (cand.governor is not None and cand.match.entry.pos == "noun"
+                and cand.governor.match.entry.embeds != "absorb"
                 and cand.token.dep_ in ("dobj", "pobj", "nsubjpass")):
             quad = self.lexicon.types[cand.event].quad
             if quad in (1, 3) or not cand.actors or cand.why[0].startswith("actor: subject of"):
@@ -156,7 +186,7 @@ class Coder:
         kind = gov.match.entry.embeds
         if kind == "absorb":
             cand.absorbed = True
-            if not gov.recipients and cand.recipients:
+            if not gov.codes("recipient") and cand.codes("recipient"):
                 gov.recipients = cand.recipients
                 gov.why.append(f"recipient: from '{cand.match.text}'")
             if gov.event in ("REQUEST", "REJECT") and gov.mode is None:
