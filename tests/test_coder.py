@@ -112,8 +112,19 @@ def test_denial_answers_the_accuser(coder):
 
 
 def test_future(coder):
-    ev = one(code(coder, "India will expel two Pakistani diplomats."), "SANCTION")
+    ev = one(code(coder, "Russian troops will withdraw from the border next week."), "RETREAT")
     assert ev["status"] == "future"
+
+
+def test_announced_harm_is_a_threat(coder):
+    ev = one(code(coder, "India will expel two Pakistani diplomats."), "THREATEN")
+    assert ev["mode"] == "expel" and codes(ev["actor"]) == {"IND"}
+    assert codes(ev["recipient"]) == {"PAK"}
+
+
+def test_refusal_of_cooperation_is_reject(coder):
+    ev = one(code(coder, "Sweden said it would not send weapons to Turkey."), "REJECT")
+    assert ev["mode"] == "assist" and codes(ev["actor"]) == {"SWE"}
 
 
 def test_future_cooperation_is_agree(coder):
@@ -123,8 +134,10 @@ def test_future_cooperation_is_agree(coder):
 
 
 def test_conditional(coder):
-    ev = one(code(coder, "Japan would impose sanctions on Russia if talks failed."), "SANCTION")
+    ev = one(code(coder, "Chile could recognise Palestine if the talks failed."), "SUPPORT")
     assert ev["status"] == "hypothetical"
+    ev = one(code(coder, "Japan would impose sanctions on Russia if talks failed."), "THREATEN")
+    assert codes(ev["recipient"]) == {"RUS"}
 
 
 def test_threat_absorbs_the_threatened_act(coder):

@@ -63,6 +63,8 @@ NAME_PARTICLES = frozenset({"-", "al", "el", "bin", "ibn", "bint", "abu", "de", 
                             "dos", "das", "van", "von", "der", "den", "la", "le", "du", "di",
                             "ul", "ur", "ben"})
 NOT_PERSON_ENTS = frozenset({"ORG", "GPE", "LOC", "NORP", "FAC", "PRODUCT", "EVENT"})
+# Words that make an office holder a former one (ELI).
+FORMER = frozenset({"former", "ex", "ousted", "deposed", "exiled", "late"})
 # Pronouns and descriptions look back this many sentences (the current one included).
 WINDOW = 3
 MAX_DEPTH = 2
@@ -372,7 +374,11 @@ class ActorResolver:
         start = _mention_start(head)
         tokens = [t for t in doc[start: head.i + 1]
                   if t.dep_ not in ("det", "predet") or t.i == head.i]
-        poss = [c for c in head.lefts if c.dep_ == "poss"]
+        poss: list[Token] = []  # outermost possessors in the phrase ("the party's leader X")
+        for t in doc[start: head.i]:
+            if t.dep_ == "poss" and start <= t.head.i <= head.i and not (
+                    poss and poss[-1].left_edge.i <= t.i <= poss[-1].right_edge.i):
+                poss.append(t)
         content = tokens
         segs: list[tuple[int, int, Entry | None]] | None = None
         if poss:  # "the People's Liberation Army" is a name, "Israel's army" is not
@@ -398,7 +404,7 @@ class ActorResolver:
         text = doc.text[doc[start].idx: end.idx + len(end)]
         definite = any(doc[i].lower_ in DEFINITE and doc[i].dep_ == "det"
                        for i in range(start, head.i))
-        former = any(t.lower_ in ("former", "ex") or t.lower_.startswith("ex-")
+        former = any(t.lower_ in FORMER or t.lower_.startswith("ex-")
                      for t in content)
         ethnic = any(t.lower_ == "ethnic" for t in content)
 

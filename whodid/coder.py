@@ -23,7 +23,7 @@ COMPLEMENT_EDGES = {"xcomp", "ccomp", "dobj", "prep", "dative", "attr", "oprd", 
                     "pcomp", "pobj", "nsubjpass", "acl"}
 INNER_EDGES = (COMPLEMENT_EDGES - {"acl"}) | {"conj", "compound", "amod", "advcl", "nmod", "poss", "npadvmod",
                                   "appos", "nsubj", "cc", "aux", "advmod"}
-FUTURE_TO_AGREE = {"CONSULT", "SUPPORT", "COOPERATE", "AID", "RETREAT", "CONCEDE"}
+FUTURE_TO_AGREE = {"CONSULT", "SUPPORT", "COOPERATE", "AID"}
 MODE_WHEN_ABSORBED = {  # mode of REQUEST/REJECT from what is asked or refused
     "AID": "assist", "COOPERATE": "assist", "CONSULT": "meet", "RETREAT": "yield",
     "CONCEDE": "yield", "AGREE": "change", "SUPPORT": "change"}
@@ -242,7 +242,9 @@ class Coder:
 
     def _recode_by_status(self, cand: Candidate) -> None:
         """Announced acts are coded by what they announce (CODEBOOK.md §2, §3): a promised
-        cooperation is AGREE, an announced harmful act a THREAT, a refused one a REJECT."""
+        cooperation is AGREE; an announced or conditional act of material conflict is a
+        threat of it (THREATEN, as CAMEO 13 codes "said it would attack"); a cooperation
+        announced as not going to happen ("will not meet") is a refusal (REJECT)."""
         etype = self.lexicon.types[cand.event]
         if cand.status == "future" and cand.event in FUTURE_TO_AGREE:
             cand.why.append(f"future {cand.event} coded AGREE")

@@ -16,8 +16,26 @@ ACCUSING = {"accuse", "blame", "charge"}
 NOUN_DEPS = {"NOUN", "PROPN", "PRON", "NUM", "ADJ", "X"}
 
 
+PARTITIVES = {"thousand", "thousands", "hundred", "hundreds", "dozen", "dozens", "score",
+              "scores", "million", "millions", "group", "number", "crowd", "some", "many",
+              "most", "all", "few", "several", "members", "member", "team", "delegation",
+              "batch", "contingent", "band", "tens", "one", "two", "three", "both", "none"}
+
+
+def through_partitive(tok: Token) -> Token:
+    """ "Thousands of Kenyan teachers", "a group of diplomats": the people, not the number."""
+    if tok.lower_ in PARTITIVES or tok.lemma_.lower() in PARTITIVES or tok.pos_ == "NUM":
+        for child in tok.children:
+            if child.dep_ == "prep" and child.lower_ == "of":
+                for obj in child.children:
+                    if obj.dep_ == "pobj":
+                        return through_partitive(obj)
+    return tok
+
+
 def conjuncts(tok: Token) -> list[Token]:
     """A head and the heads conjoined with it ("Hungary and Romania")."""
+    tok = through_partitive(tok)
     out = [tok]
     for child in tok.children:
         if child.dep_ == "conj" and child.pos_ in NOUN_DEPS:
