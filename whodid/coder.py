@@ -120,15 +120,21 @@ class Coder:
             cand.why.append("recipient: subject of receiving verb")
             return
         actor_spans = {(e.start, e.end) for e in cand.actors}
+        actor_names = {e.name for e in cand.actors if e.name}
         fallback: tuple[list[Entity], str] | None = None
         for slot in cand.match.entry.recipient:
             if slot == "accuser":
                 ents = _accuser(cand, cands, state)
             else:
                 heads = roles.recipient_candidates(cand.match, slot)
+                # a pronoun pointing back at the actor itself is a resolution slip, and
+                # "warned that Belgrade would respond" names the actor's own side
                 ents = [e for e in self._resolve(heads, memory)
-                        if (e.start, e.end) not in actor_spans]
-            coded = [e for e in ents if e.code]
+                        if (e.start, e.end) not in actor_spans
+                        and not (e.kind == "pronoun" and e.name in actor_names)
+                        and not (slot == "ccomp_subject" and e.code
+                                 and e.code in cand.codes("actor"))]
+            coded = list({e.code: e for e in reversed(ents) if e.code}.values())[::-1]
             if coded:
                 cand.recipients = coded
                 cand.why.append(f"recipient: {slot}")
@@ -151,7 +157,7 @@ class Coder:
             for t in tok.doc.char_span(ent.start, ent.end, alignment_mode="expand") or []:
                 excluded.update(x.i for x in t.subtree)
         for c in root.children:
-            if c.dep_ in ("nsubj", "nsubjpass", "relcl", "advcl", "parataxis", "conj", "ccomp",
+            if c.dep_ in ("nsubj", "relcl", "advcl", "parataxis", "conj", "ccomp",
                           "csubj", "agent", "punct"):
                 excluded.update(x.i for x in c.subtree)
         heads = [t for t in root.subtree if t.i not in excluded and t.i != tok.i
@@ -207,6 +213,8 @@ class Coder:
         """ "protested ..., demanding X" / "went on strike to demand X": the demand is what the
         material act is for, not an event of its own."""
         tok = cand.token
+        while tok.dep_ == "conj" and tok.head.i != tok.i:
+            tok = tok.head  # "blocking the bridge and demanding ..."
         if tok.dep_ != "advcl" or not (tok.tag_ == "VBG" or any(
                 c.tag_ == "TO" for c in tok.children)):
             return

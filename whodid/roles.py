@@ -190,18 +190,21 @@ def recipient_candidates(match: Match, slot: str) -> list[Token]:
                 return _pobjs(c)
         return []
     if slot == "ccomp_subject":
+        # "warned that X will face ...", and the condition inside it: "... if Y continued"
+        out = []
         for c in tok.children:
             if c.dep_ in ("ccomp", "xcomp"):
-                subj = [s for s in c.children if s.dep_ in ("nsubj", "nsubjpass")]
-                if subj:
-                    return conjuncts(subj[0])
-        return []
+                for clause in (c, *[a for a in c.children if a.dep_ == "advcl"]):
+                    subj = [s for s in clause.children if s.dep_ in ("nsubj", "nsubjpass")]
+                    if subj:
+                        out.extend(conjuncts(subj[0]))
+        return out
     if slot == "xcomp_object":
         for c in tok.children:
             if c.dep_ in ("xcomp", "ccomp"):
                 obj = direct_object(c)
                 if obj is not None:
-                    return conjuncts(obj) + object_owner(obj)
+                    return conjuncts(obj)
         return []
     if slot == "object_owner":
         obj = direct_object(tok)
