@@ -149,7 +149,7 @@ def read_table(path: Path | str) -> list[Entry]:
                                      f"{','.join(HEADER)}, got {line.strip()!r}")
                 header = True
                 continue
-            entries.append(_entry(fields, f"{path.name}:{lineno}"))
+            entries.append(_entry(fields, f"{path}:{lineno}"))
     if not header:
         raise ValueError(f"{path}: no header line {','.join(HEADER)}")
     return entries

@@ -103,6 +103,7 @@ def measure_phase(docs: list[Document], phase: str, processes: int) -> dict[str,
 
     options = runner.CoderOptions(parse_only=(phase == "parse"))
     tokens = events = errors = n = 0
+    samples: list[dict[str, Any]] = []  # a few error records, to say what failed
     t0 = time.perf_counter()
     end = t0
     try:
@@ -110,7 +111,10 @@ def measure_phase(docs: list[Document], phase: str, processes: int) -> dict[str,
             n += 1
             tokens += result.tokens
             events += len(result.records)
-            errors += result.error is not None
+            if result.error is not None:
+                errors += 1
+                if len(samples) < 3:
+                    samples.append(result.error)
             end = time.perf_counter()
     finally:
         runner.make_worker = original
@@ -121,6 +125,7 @@ def measure_phase(docs: list[Document], phase: str, processes: int) -> dict[str,
     out: dict[str, Any] = {
         "wall_s": wall, "load_s": start - t0, "docs_per_s": len(docs) / wall,
         "tokens_per_s": tokens / wall, "tokens": tokens, "events": events, "errors": errors,
+        "error_samples": samples,
     }
     main_rss = _maxrss_mib(resource.RUSAGE_SELF)
     if processes <= 1:

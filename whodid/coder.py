@@ -109,10 +109,37 @@ class Coder:
     def _fill_actors(self, cand: Candidate, memory: DocumentMemory) -> None:
         heads, receivers, how = roles.actor_heads(
             cand.match, self.lexicon.light_verbs, self.lexicon.receiving_verbs)
-        cand.actors = self._resolve(heads, memory)
+        cand.actors = [self._with_context_country(e, cand, memory)
+                       for e in self._resolve(heads, memory)]
         cand.why.append(f"actor: {how}" if heads else "no actor found")
         if receivers:
             cand.recipients = [e for e in self._resolve(receivers, memory) if e.code]
+
+    def _with_context_country(self, ent: Entity, cand: Candidate,
+                              memory: DocumentMemory) -> Entity:
+        """A person or group the tables cannot place ("President Dos Santos", "students")
+        takes the country the sentence places them or the event in ("in Angola")."""
+        if ent.code or ent.kind in ("unknown", "pronoun"):
+            return ent
+        doc = cand.token.doc
+        span = doc.char_span(ent.start, ent.end, alignment_mode="expand")
+        places: list[Token] = []
+        if span is not None:
+            places += [t for t in span.root.subtree if t.ent_type_ in ("GPE", "NORP")
+                       and t.i > span.root.i]
+        clause = cand.token if cand.match.entry.pos == "verb" else cand.token.head
+        places += [t for t in clause.subtree if t.ent_type_ == "GPE"]
+        places += [t for t in cand.sent if t.ent_type_ == "GPE"]
+        for place in places:
+            if place.dep_ in ("compound", "flat") and place.head.ent_type_ == place.ent_type_:
+                continue
+            found = self.resolver.resolve(place, memory)
+            if found.code and found.code not in ("IGO", "UNO", "EUR", "NGO", "MNC", "IMG"):
+                return Entity(ent.entity_text, ent.start, ent.end, found.code, ent.sector,
+                              ent.name or ent.entity_text,
+                              f"{ent.why}; country from context '{found.entity_text}'",
+                              ent.kind)
+        return ent
 
     def _fill_recipients(self, cand: Candidate, memory: DocumentMemory, state: DocState,
                          cands: list[Candidate]) -> None:
