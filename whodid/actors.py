@@ -41,6 +41,7 @@ KINDS = NAMED_KINDS | NOUN_KINDS | {"ignore"}
 # Codes other sources use where the codebook has its own (Kosovo).
 CODE_REMAP = {"XKX": "KOS"}
 CITY_MIN_POPULATION = 250_000
+FORMER_WORDS = frozenset({"former", "ex", "ousted", "deposed", "exiled", "late"})
 # Sectors of state office: a "former" holder is an elite (ELI), not the office.
 OFFICE_SECTORS = frozenset({"GOV", "MIL", "COP", "JUD", "LEG", "SPY"})
 
@@ -601,7 +602,11 @@ class ActorResolver:
             why = f"place '{e.pattern}' in {self.canonical(e.code) or e.code}"
         else:
             why = f"{e.kind} '{e.pattern}' in actor table"
-        return self._entity(head, start, text, e.code, e.sector, name, kind, why)
+        sector = e.sector
+        if e.kind == "person" and sector in OFFICE_SECTORS and FORMER_WORDS & set(
+                re.split(r"[\s-]+", text.lower())):
+            sector, why = "ELI", why + "; former office holder"
+        return self._entity(head, start, text, e.code, sector, name, kind, why)
 
     def _noun(self, head: Token, start: int, text: str, hs: Entry, clue: _Clue | None,
               mod_sector: str | None, former: bool, definite: bool, memory: DocumentMemory,
