@@ -257,6 +257,26 @@ def test_pronoun_without_referent(nlp, resolver):
     assert entity.code is None and "no person" in entity.why
 
 
+def test_table_person_is_a_fallback_to_what_the_text_says(nlp, tmp_path: Path):
+    extra = tmp_path / "actors_people_mine.csv"
+    extra.write_text(
+        "pattern,code,sector,name,kind\n"
+        "Zorana Petrova,BGR,GOV,Zorana Petrova,person\n"
+        "Petrova,BGR,GOV,Zorana Petrova,person\n",
+        encoding="utf-8",
+    )
+    resolver = ActorResolver([extra])
+    plain = code_of(nlp, resolver, "Petrova rejected the offer.", "Petrova")
+    assert (plain.code, plain.sector, plain.name) == ("BGR", "GOV", "Zorana Petrova")
+    former = code_of(nlp, resolver, "Former Prime Minister Zorana Petrova spoke.", "Petrova")
+    assert (former.code, former.sector) == ("BGR", "ELI")
+    senator = code_of(nlp, resolver, "Senator Zorana Petrova spoke.", "Petrova")
+    assert (senator.code, senator.sector) == ("BGR", "LEG")
+    other = code_of(nlp, resolver, "Ivan Petrova of Serbia arrived. Petrova then left.",
+                    "Petrova", 1)
+    assert other.code == "SRB" and other.name == "Ivan Petrova"
+
+
 def test_extra_file_adds_and_overrides(nlp, tmp_path: Path):
     extra = tmp_path / "actors_mine.csv"
     extra.write_text(

@@ -30,7 +30,7 @@ def test_bundled_example_is_repeated_under_distinct_ids():
 def test_report_structure(tmp_path):
     report = run_bench([corpus(tmp_path)], processes=1, limit=10)
     assert report["documents"] == 3 and report["processes"] == 1
-    assert report["read_errors"] == 1 and report["errors"] == 1
+    assert report["read_errors"] == 1 and report["errors"] == 1 + report["code"]["errors"]
     assert report["tokens"] > 0 and report["events"] >= 1
     for phase in ("parse", "code"):
         stats = report[phase]

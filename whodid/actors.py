@@ -427,7 +427,7 @@ class ActorResolver:
                     whole_name = content[i].i == ent_start and content[j - 1].i == head.i
                     inside = content[i].i >= ent_start and not whole_name
                     if e is not None and inside and (
-                            e.kind in ("state", "place", "seat", "org")
+                            e.kind in ("state", "place", "seat", "org", "person")
                             or e.kind in NOUN_KINDS and content[j - 1].i == head.i):
                         fixed += [(k, k + 1, None) for k in range(i, j)]
                     else:
@@ -462,7 +462,7 @@ class ActorResolver:
         if title is not None and hs is not None:  # a role word as modifier: "rebel commander"
             mod_sector = title.sector or mod_sector
 
-        if hs is not None and hs.kind in NAMED_KINDS and hs.kind != "demonym":
+        if hs is not None and hs.kind in NAMED_KINDS and hs.kind not in ("demonym", "person"):
             return self._named(hs, head, start, text), None
         if hs is not None and hs.kind == "demonym":
             said = " ".join(t.text for t in content[hi:hj])
@@ -483,6 +483,11 @@ class ActorResolver:
         if hs is not None and hs.kind in NOUN_KINDS:
             return self._noun(head, start, text, hs, clue, mod_sector, former, definite,
                               memory, depth, from_appos, notes), None
+        if hs is not None and hs.kind == "person":  # a known office holder: a fallback only
+            segs = segs[:-1] + [(k, k + 1, None) for k in range(hi, hj)]
+            return self._proper_or_unknown(head, start, text, content, segs, clue, title,
+                                           title_mod, mod_sector, former, memory, depth,
+                                           from_appos, notes, known=hs)
         return self._proper_or_unknown(head, start, text, content, segs, clue, title,
                                        title_mod, mod_sector, former, memory, depth,
                                        from_appos, notes)
@@ -663,9 +668,11 @@ class ActorResolver:
                            segs: list[tuple[int, int, Entry | None]], clue: _Clue | None,
                            title: Entry | None, title_mod: str | None,
                            mod_sector: str | None, former: bool, memory: DocumentMemory,
-                           depth: int, from_appos: bool,
-                           notes: list[str]) -> tuple[Entity, str | None]:
-        """A name (a person, or an organisation the tables lack) or an ordinary noun."""
+                           depth: int, from_appos: bool, notes: list[str],
+                           known: Entry | None = None) -> tuple[Entity, str | None]:
+        """A name (a person, or an organisation the tables lack) or an ordinary noun.
+        A person is coded by what the text says (title, country word, apposition), then
+        by what the document said before, then by `known`, the people table's entry."""
         hs = segs[-1][2]
         if hs is not None and hs.kind == "ignore":
             notes.append(f"'{head.text}' is ambiguous (listed as ignore)")
@@ -682,9 +689,11 @@ class ActorResolver:
                 name_toks.pop(0)
         person_name = "".join(t.text_with_ws for t in name_toks).strip() or None
         remembered = memory.find_person(person_name) if person_name else None
+        if known is not None and remembered is not None and remembered.name != known.name:
+            known = None  # "Laura Bush" earlier: this "Bush" is hers, not the table's
         appos, _ = self._appos(head, memory, depth, from_appos) if person_name else (None, None)
         is_person = bool(person_name) and (
-            head.ent_type_ == "PERSON" or remembered is not None
+            known is not None or head.ent_type_ == "PERSON" or remembered is not None
             or head.ent_type_ not in NOT_PERSON_ENTS and (
                 title is not None or appos is not None and appos.kind in ("person", "group")))
         if not is_person:
@@ -725,6 +734,12 @@ class ActorResolver:
                 why.append(f"earlier mention '{remembered.text}'")
             if remembered.name and len(remembered.name) > len(person_name):
                 person_name = remembered.name  # the full name is the canonical one
+        if known is not None:
+            if code is None or sector is None:
+                code = code or known.code
+                sector = sector or known.sector
+                why.append(f"'{known.pattern}' in the people table")
+            person_name = known.name or person_name
         if former and sector in OFFICE_SECTORS:
             sector = "ELI"
             why.append("former")

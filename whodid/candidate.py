@@ -28,6 +28,7 @@ class Candidate:
     absorbed: bool = False
     confidence: float = 0.0
     dropped: str | None = None
+    committed: bool = False  # promised by its governor: keeps its type, status future
 
     @property
     def token(self) -> Token:

@@ -23,6 +23,7 @@ COMPLEMENT_EDGES = {"xcomp", "ccomp", "dobj", "prep", "dative", "attr", "oprd", 
                     "pcomp", "pobj", "nsubjpass", "acl"}
 INNER_EDGES = (COMPLEMENT_EDGES - {"acl"}) | {"conj", "compound", "amod", "advcl", "nmod", "poss", "npadvmod",
                                   "appos", "nsubj", "cc", "aux", "advmod"}
+COMMITMENT_VERBS = {"agree", "pledge", "promise", "commit", "undertake"}
 FUTURE_TO_AGREE = {"CONSULT", "SUPPORT", "COOPERATE", "AID"}
 MODE_WHEN_ABSORBED = {  # mode of REQUEST/REJECT from what is asked or refused
     "AID": "assist", "COOPERATE": "assist", "CONSULT": "meet", "RETREAT": "yield",
@@ -177,8 +178,9 @@ class Coder:
         """Where no slot names a coded recipient, the closest coded mention among the
         trigger's own dependents (objects, places: "set up a centre in Tokyo") stands in."""
         tok = cand.token
-        root = tok.head if cand.match.entry.pos != "verb" and tok.dep_ in (
-            "dobj", "pobj", "attr") else tok
+        root = tok
+        if cand.match.entry.pos != "verb" and tok.dep_ in ("dobj", "pobj", "attr"):
+            root = tok.head.head if tok.head.dep_ == "prep" else tok.head
         excluded: set[int] = set()
         for ent in cand.actors:
             for t in tok.doc.char_span(ent.start, ent.end, alignment_mode="expand") or []:
@@ -217,6 +219,14 @@ class Coder:
             cand.absorbed = True
             return
         kind = gov.match.entry.embeds
+        if (gov.event == "AGREE" and gov.token.lemma_ in COMMITMENT_VERBS
+                and self.lexicon.types[cand.event].quad == 4):
+            # "pledged to expel X": a commitment to a harmful act is that act, future
+            gov.dropped = f"commitment to {cand.event}: coded as the act"
+            cand.status, cand.committed = "future", True
+            cand.actors = cand.actors or gov.actors
+            cand.why.append(f"status: committed to by '{gov.match.text}'")
+            return
         if kind == "absorb":
             cand.absorbed = True
             if not gov.codes("recipient") and cand.codes("recipient"):
@@ -264,7 +274,8 @@ class Coder:
             cand.status, reason = status.own_status(cand.token)
             if reason:
                 cand.why.append(f"status: {reason}")
-        self._recode_by_status(cand)
+        if not cand.committed:
+            self._recode_by_status(cand)
         entry = cand.match.entry
         conf = entry.confidence
         conf += 0.1 if any(e.code for e in cand.actors) else -0.1

@@ -17,7 +17,7 @@ import yaml
 EMBED_KINDS = {"alleged", "denied", "absorb", "none"}
 SLOTS_FIXED = {"dobj", "dative", "ccomp_subject", "xcomp_object", "object_owner", "accuser"}
 ENTRY_KEYS = {"verb", "noun", "adj", "event", "mode", "cameo", "object", "object_not", "subject",
-              "recipient", "embeds", "confidence"}
+              "recipient", "embeds", "confidence", "inverse"}
 
 DEFAULT_RECIPIENT = {
     "verb": ("dobj", "dative", "prep:to", "prep:with", "prep:against", "prep:on",
@@ -60,6 +60,7 @@ class Trigger:
     embeds: str
     confidence: float
     source: str
+    inverse: bool = False
 
     @property
     def phrase(self) -> str:
@@ -164,6 +165,7 @@ def _parse_entry(raw: Any, where: str, types: dict[str, EventType],
         else frozenset(),
         subject=_word_set(raw["subject"], classes, where) if "subject" in raw else None,
         recipient=recipient, embeds=embeds, confidence=confidence, source=where,
+        inverse=bool(raw.get("inverse", False)),
     )
 
 

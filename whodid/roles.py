@@ -149,6 +149,12 @@ def actor_heads(match: Match, light_verbs: frozenset[str],
         return noun_actor_heads(tok, light_verbs, receiving_verbs)
     if match.entry.pos == "adj":
         return subject_heads(tok.head if tok.dep_ == "acomp" else tok), [], "subject of copula"
+    if match.entry.inverse:
+        # "received weapons from X": X acts, the subject receives
+        for child in tok.children:
+            if child.dep_ in ("prep", "agent") and child.lower_ in ("from", "by"):
+                return _pobjs(child), subject_heads(tok), "'from' phrase of a receiving verb"
+        return [], [], "no giver named"
     heads = subject_heads(tok)
     how = "passive 'by' agent" if any(c.dep_ == "agent" for c in tok.children) else "subject"
     return heads, [], how
@@ -164,7 +170,7 @@ def object_owner(obj: Token) -> list[Token]:
     if mods:
         return mods
     for child in obj.children:
-        if child.dep_ == "prep" and child.lower_ == "of":
+        if child.dep_ == "prep" and child.lower_ in ("of", "against"):
             return _pobjs(child)
     return []
 
