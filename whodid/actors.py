@@ -507,7 +507,7 @@ class ActorResolver:
         ends = {pobj.i, prep.right_edge.i}
         for last in sorted(ends):
             tail = list(head.doc[nxt: last + 1])
-            if len(tail) > self._max_words:
+            if not tail or len(tail) > self._max_words:  # a parse can put the object first
                 continue
             said = "".join(t.text_with_ws for t in tail[:-1]) + tail[-1].text
             for i in range(len(content)):

@@ -75,6 +75,17 @@ def cmd_eval(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_bench(args: argparse.Namespace) -> int:
+    from whodid.bench import format_bench, run_bench
+
+    report = run_bench([Path(p) for p in args.corpus] or None, processes=args.processes,
+                       limit=args.limit)
+    print(format_bench(report))
+    if args.json:
+        Path(args.json).write_text(json.dumps(report, indent=2), "utf-8")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="whodid", description="Read news and write down who did what to whom.")
@@ -106,6 +117,15 @@ def build_parser() -> argparse.ArgumentParser:
                    help="list N misses and N false positives per file")
     knowledge(p)
     p.set_defaults(func=cmd_eval)
+
+    p = sub.add_parser("bench", help="time bare spaCy parsing against full coding")
+    p.add_argument("corpus", nargs="*",
+                   help="documents (default: ../shared PolNeAR training articles if present, "
+                        "else the bundled example repeated)")
+    p.add_argument("--processes", type=int, default=1, metavar="N")
+    p.add_argument("--limit", type=int, metavar="N", help="only the first N documents")
+    p.add_argument("--json", metavar="FILE", help="write the full report as JSON")
+    p.set_defaults(func=cmd_bench)
     return parser
 
 
