@@ -79,11 +79,23 @@ class Coder:
             self._embed(cand)
             self._absorb_adjunct(cand, by_token)
         for cand in cands:
-            if not (cand.absorbed or cand.dropped or cand.codes("recipient")):
+            if cand.absorbed or cand.dropped:
+                continue
+            cand.recipients = [self._with_context_country(e, cand, memory)
+                               for e in cand.recipients]
+            if not cand.codes("recipient"):
                 nearby = self._nearest_in_clause(cand, memory)
                 if nearby:
                     cand.recipients = [nearby]
                     cand.why.append("recipient: nearest coded mention in the clause")
+            if cand.event == "PROTEST" and not cand.codes("recipient") and cand.codes("actor"):
+                # a protest that names no target is aimed at the authorities where it happens
+                code = sorted(cand.codes("actor"))[0]
+                cand.recipients = [Entity(cand.match.text, cand.match.start, cand.match.end,
+                                          code, "GOV", self.resolver.canonical(code),
+                                          "protest with no named target: the authorities",
+                                          "state")]
+                cand.why.append("recipient: the protesters' own authorities")
         for cand in cands:
             self._finish(cand)
         kept = [c for c in cands if not c.absorbed and c.dropped is None]
