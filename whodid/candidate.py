@@ -34,6 +34,12 @@ class Candidate:
     def token(self) -> Token:
         return self.match.token
 
+    @property
+    def clause_head(self) -> Token:
+        """The verb of the trigger's clause ("is *willing*" -> "is" for adjectives)."""
+        tok = self.match.token
+        return tok.head if self.match.entry.pos == "adj" and tok.dep_ == "acomp" else tok
+
     def codes(self, side: str) -> set[str]:
         ents = self.actors if side == "actor" else self.recipients
         return {e.code for e in ents if e.code}

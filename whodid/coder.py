@@ -19,6 +19,10 @@ from whodid.triggers import find_triggers
 
 # Dependency edges through which a trigger sits inside another trigger's complement
 # ("threatened [to attack]", "accused X [of supplying]", "denied [providing]").
+# Prepositions that open an adjunct of time, cause or circumstance, not a complement:
+# "offered talks *following the invasion*" does not offer an invasion.
+ADJUNCT_PREPS = {"after", "before", "following", "during", "since", "amid", "despite",
+                 "because", "until"}
 COMPLEMENT_EDGES = {"xcomp", "ccomp", "dobj", "prep", "dative", "attr", "oprd", "acomp",
                     "pcomp", "pobj", "nsubjpass", "acl"}
 INNER_EDGES = (COMPLEMENT_EDGES - {"acl"}) | {"conj", "compound", "amod", "advcl", "nmod", "poss", "npadvmod",
@@ -246,7 +250,9 @@ class Coder:
                 gov.why.append(f"recipient: from '{cand.match.text}'")
             if gov.event in ("REQUEST", "REJECT") and gov.mode is None:
                 gov.mode = MODE_WHEN_ABSORBED.get(cand.event, "change")
-            if gov.event == "AGREE" and self.lexicon.types[cand.event].quad == 4:
+            if (gov.event == "AGREE" and self.lexicon.types[cand.event].quad == 4
+                    and cand.token.head.i == gov.clause_head.i
+                    and cand.token.dep_ in ("xcomp", "ccomp", "dobj")):
                 gov.event = "THREATEN"
                 gov.why.append(f"promised {cand.event} coded THREATEN")
             if gov.event == "THREATEN" and gov.mode is None:
@@ -278,6 +284,11 @@ class Coder:
 
     def _finish(self, cand: Candidate) -> None:
         if cand.dropped or cand.absorbed:
+            return
+        tok = cand.token
+        if tok.dep_ == "acl" and tok.tag_ == "VBN" and cand.match.entry.pos == "verb":
+            # "property seized by government forces": an act named only to describe a thing
+            cand.dropped = "background: participle modifying a noun"
             return
         if not cand.actors:
             cand.dropped = "no identifiable actor"
@@ -363,10 +374,21 @@ def _governor(tok: Token, by_token: dict[int, Candidate],
                 return None
             if any(e not in INNER_EDGES for e in edges[:-1]):
                 return None
+            if any(t.dep_ == "prep" and t.lower_ in ADJUNCT_PREPS for t in _path(tok, node)):
+                return None
             return by_token[node.i]
         if node.dep_ in ("relcl", "parataxis") or node.lemma_ in speech_verbs:
             return None
     return None
+
+
+def _path(tok: Token, top: Token) -> list[Token]:
+    """The tokens from `tok` up to (not including) its ancestor `top`."""
+    out = []
+    while tok.i != top.i and tok.head.i != tok.i:
+        out.append(tok)
+        tok = tok.head
+    return out
 
 
 def _absorbed_by(gov: Candidate) -> bool:
