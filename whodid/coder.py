@@ -117,11 +117,27 @@ class Coder:
         seen: set[tuple[int, int]] = set()
         for head in heads:
             ent = self.resolver.resolve(head, memory)
-            key = (ent.start, ent.end)
-            if key not in seen:
-                seen.add(key)
-                out.append(ent)
+            for part in self._split_conjoined_modifiers(head, ent, memory):
+                key = (part.start, part.end)
+                if key not in seen:
+                    seen.add(key)
+                    out.append(part)
         return out
+
+    def _split_conjoined_modifiers(self, head: Token, ent: Entity,
+                                   memory: DocumentMemory) -> list[Entity]:
+        """ "Hungarian and Romanian officials" are two actors, one per nationality."""
+        for mod in head.children:
+            if mod.dep_ not in ("amod", "compound") or not any(
+                    c.dep_ == "conj" for c in mod.children):
+                continue
+            parts = [mod, *[c for c in mod.subtree if c.dep_ == "conj"]]
+            coded = [(m, self.resolver.resolve(m, memory)) for m in parts]
+            if len(coded) > 1 and all(e.code for _, e in coded):
+                return [Entity(m.text, m.idx, m.idx + len(m.text), e.code, ent.sector, e.name,
+                               f"{e.why}; one of the conjoined modifiers of '{head.text}'",
+                               ent.kind) for m, e in coded]
+        return [ent]
 
     def _fill_actors(self, cand: Candidate, memory: DocumentMemory) -> None:
         heads, receivers, how = roles.actor_heads(
@@ -200,7 +216,9 @@ class Coder:
         excluded: set[int] = set()
         for ent in cand.actors:
             for t in tok.doc.char_span(ent.start, ent.end, alignment_mode="expand") or []:
-                excluded.update(x.i for x in t.subtree)
+                # an actor that modifies a noun ("Israeli" in "Israeli tank") takes the noun
+                top = t.head if t.dep_ in ("amod", "compound", "poss") else t
+                excluded.update(x.i for x in top.subtree)
         for c in root.children:
             if c.dep_ in ("nsubj", "relcl", "advcl", "parataxis", "conj", "ccomp",
                           "csubj", "agent", "punct"):
@@ -213,6 +231,23 @@ class Coder:
             if ent.code:
                 return ent
         return None
+
+    def _wants_another_to_act(self, gov: Candidate, cand: Candidate) -> bool:
+        """ "X wants Y to attack Z": an intention for someone else's act is a request to
+        them (REQUEST), not a promise (AGREE)."""
+        tok = cand.token
+        if tok.head.i != gov.clause_head.i or tok.dep_ not in ("ccomp", "xcomp"):
+            return False
+        subjects = [c for c in tok.children if c.dep_ == "nsubj"]
+        if not subjects or not gov.codes("actor"):
+            return False
+        doers = [e for e in cand.actors if e.code]
+        if not doers or {e.code for e in doers} & gov.codes("actor"):
+            return False
+        gov.event, gov.mode = "REQUEST", MODE_WHEN_ABSORBED.get(cand.event, "change")
+        gov.recipients = doers
+        gov.why.append(f"wants another to '{cand.match.text}': REQUEST")
+        return True
 
     def _drop_topic(self, cand: Candidate) -> None:
         """A nominal act that is only the topic of another act ("rejected the accusations")
@@ -245,6 +280,8 @@ class Coder:
             return
         if kind == "absorb":
             cand.absorbed = True
+            if gov.event == "AGREE" and self._wants_another_to_act(gov, cand):
+                return
             if not gov.codes("recipient") and cand.codes("recipient"):
                 gov.recipients = cand.recipients
                 gov.why.append(f"recipient: from '{cand.match.text}'")

@@ -72,6 +72,14 @@ def subject_heads(verb: Token, depth: int = 0) -> list[Token]:
                 return conjuncts(verb.head)
             return conjuncts(child)
     if is_passive(verb):
+        # "killed in an Israeli air strike": with no agent, a national instrument stands in
+        for prep in verb.children:
+            if prep.dep_ == "prep" and prep.lower_ in ("in", "during", "under"):
+                for obj in _pobjs(prep):
+                    mods = [c for c in obj.children if c.dep_ in ("amod", "compound")
+                            and c.ent_type_ in ("NORP", "GPE")]
+                    if mods:
+                        return mods
         return []
     dep, head = verb.dep_, verb.head
     if head.i == verb.i:
