@@ -396,10 +396,10 @@ class Coder:
 def _governor(tok: Token, by_token: dict[int, Candidate],
               speech_verbs: frozenset[str]) -> Candidate | None:
     """The trigger whose complement this trigger sits in, if any."""
-    node, edges = tok, []
+    node, edges, below = tok, [], tok
     while node.head.i != node.i:
         edges.append(node.dep_)
-        node = node.head
+        below, node = node, node.head
         if node.i in by_token:
             last = edges[-1]
             if last == "conj" and len(edges) == 1:
@@ -407,7 +407,7 @@ def _governor(tok: Token, by_token: dict[int, Candidate],
                 # the governor of its first conjunct
                 return _governor(node, by_token, speech_verbs)
             if last not in COMPLEMENT_EDGES and not (
-                    last == "advcl" and any(c.tag_ == "TO" for c in tok.head.children)):
+                    last == "advcl" and any(c.tag_ == "TO" for c in below.children)):
                 return None
             if any(e not in INNER_EDGES for e in edges[:-1]):
                 return None

@@ -11,7 +11,8 @@ RELATIVE_PRONOUNS = {"who", "which", "that", "whom", "whose"}
 # Verbs whose object (not subject) performs the complement: "urged X to", "accused X of".
 OBJECT_CONTROL = {"accuse", "urge", "ask", "call", "order", "force", "persuade", "help",
                   "allow", "invite", "tell", "encourage", "blame", "charge", "press", "warn",
-                  "compel", "request", "authorize", "authorise", "permit", "convict", "suspect"}
+                  "compel", "request", "authorize", "authorise", "permit", "convict", "suspect",
+                  "pressure", "pressurise", "pressurize"}
 ACCUSING = {"accuse", "blame", "charge"}
 NOUN_DEPS = {"NOUN", "PROPN", "PRON", "NUM", "ADJ", "X"}
 
@@ -100,8 +101,10 @@ def subject_heads(verb: Token, depth: int = 0) -> list[Token]:
                 return conjuncts(objs[0])
         return subject_heads(governor, depth + 1) if governor.pos_ in ("VERB", "AUX") else []
     if dep in ("xcomp", "ccomp", "advcl", "conj", "acomp"):
-        if dep == "xcomp" and head.lemma_ in OBJECT_CONTROL:
-            objs = _children(head, "dobj")
+        infinitive = dep == "advcl" and any(c.tag_ == "TO" for c in verb.children)
+        if (dep == "xcomp" or infinitive) and head.lemma_ in OBJECT_CONTROL:
+            # "X was urged to ...": the passive subject is the one urged
+            objs = _children(head, "dobj") or _children(head, "nsubjpass")
             if objs:
                 return conjuncts(objs[0])
             # "called on X to": the object of the phrasal preposition
