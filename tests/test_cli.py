@@ -7,8 +7,6 @@ import json
 import sys
 from pathlib import Path
 
-import pytest
-
 from whodid.cli import main
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -86,3 +84,23 @@ def test_processes_give_the_same_output(tmp_path, capsys):
 def test_bad_published_date(capsys):
     assert main(["code", "--published", "15/03/2024", "x.txt"]) == 2
     assert "YYYY-MM-DD" in capsys.readouterr().err
+
+
+def test_eval_json_report_keys(tmp_path, capsys):
+    gold = {"id": "g1", "text": "Australia imposed sanctions on Myanmar.", "published": "2024-01-02",
+            "events": [{"s": 0, "event": "SANCTION", "mode": None, "status": "asserted",
+                        "actor": [{"text": "Australia", "code": "AUS", "sector": None}],
+                        "recipient": [{"text": "Myanmar", "code": "MMR", "sector": None}],
+                        "claimant": []}],
+            "no_event": False}
+    empty = {"id": "g2", "text": "The weather was mild all week.", "events": [], "no_event": True}
+    src = tmp_path / "gold.jsonl"
+    src.write_text(json.dumps(gold) + "\n" + json.dumps(empty) + "\n", "utf-8")
+    out = tmp_path / "report.json"
+    assert main(["eval", str(src), "--json", str(out), "--errors", "3"]) == 0
+    report = json.loads(out.read_text("utf-8"))[str(src)]
+    for key in ("P", "R", "F1", "strict_F1", "actor_acc", "recipient_acc", "status_acc",
+                "penta_acc", "penta_macroF1"):
+        assert key in report
+    assert (report["P"], report["R"], report["strict_F1"], report["status_acc"]) == (1.0, 1.0, 1.0, 1.0)
+    assert "SANCTION" in capsys.readouterr().out

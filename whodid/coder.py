@@ -4,8 +4,9 @@ process pool or a cluster."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any
 
 from spacy.tokens import Doc, Span, Token
 
@@ -94,7 +95,7 @@ class Coder:
                     cand.why.append("recipient: nearest coded mention in the clause")
             if cand.event == "PROTEST" and not cand.codes("recipient") and cand.codes("actor"):
                 # a protest that names no target is aimed at the authorities where it happens
-                code = sorted(cand.codes("actor"))[0]
+                code = min(cand.codes("actor"))
                 cand.recipients = [Entity(cand.match.text, cand.match.start, cand.match.end,
                                           code, "GOV", self.resolver.canonical(code),
                                           "protest with no named target: the authorities",

@@ -6,11 +6,12 @@ user can add a trigger word without touching Python (see the header of triggers.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any
 
 import yaml
 
@@ -101,7 +102,7 @@ def _read_yaml(path: Path | None, package_name: str) -> tuple[Any, str]:
 
 
 def load_ontology() -> dict[str, EventType]:
-    data, name = _read_yaml(None, "ontology.yaml")
+    data, _ = _read_yaml(None, "ontology.yaml")
     return {
         t: EventType(t, int(v["quad"]), float(v["score"]), tuple(v.get("modes", [])),
                      v.get("threat_mode"))

@@ -6,9 +6,10 @@ from __future__ import annotations
 import itertools
 import multiprocessing as mp
 import traceback
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Iterable, Iterator
+from typing import Any
 
 from whodid.nlp import DEFAULT_MODEL
 from whodid.records import Document, error_record
