@@ -145,6 +145,11 @@ def noun_actor_heads(noun: Token, light_verbs: frozenset[str],
         if governor.lemma_ in receiving_verbs:
             return [], subject_heads(governor), "receiving verb"
         return subject_heads(governor), [], f"subject of '{governor.text}'"
+    if (noun.dep_ == "pobj" and governor.dep_ == "prep" and governor.lower_ == "of"
+            and governor.head.dep_ == "dobj" and governor.head.head.pos_ == "VERB"):
+        # "launched ten days of war games": the quantity's verb
+        verb = governor.head.head
+        return subject_heads(verb), [], f"subject of '{verb.text}'"
     if noun.dep_ == "pobj" and governor.dep_ == "prep" and governor.head.pos_ == "VERB":
         # "engaged in talks", "went on strike"
         return subject_heads(governor.head), [], f"subject of '{governor.head.text}'"

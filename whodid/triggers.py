@@ -55,12 +55,26 @@ def direct_object(tok: Token) -> Token | None:
     return None
 
 
+QUANTITY_HEADS = {"part", "kg", "ton", "tonne", "worth", "amount", "number", "lot", "load",
+                  "shipment", "batch", "consignment", "package", "quantity", "some", "all", "most",
+                  "million", "billion", "thousand", "hundred", "dozen", "day", "week", "month",
+                  "$", "dollar", "euro", "pound", "one", "two", "three", "four", "five"}
+
+
 def _phrase_lemmas(tok: Token) -> set[str]:
-    """The lemma of a noun and of its compound form ("tear gas")."""
+    """The lemma of a noun, of its compound form ("tear gas", "aid deliveries" -> also
+    "aid"), and of what a quantity measures ("700 kg of medicine" -> "medicine")."""
     out = {lemma(tok)}
     mods = [c for c in tok.lefts if c.dep_ == "compound"]
     if mods:
         out.add(" ".join([lemma(m) for m in mods] + [lemma(tok)]))
+        out.update(lemma(m) for m in mods)
+    if lemma(tok) in QUANTITY_HEADS or tok.pos_ == "NUM" or tok.tag_ == "$":
+        for prep in tok.children:
+            if prep.dep_ == "prep" and prep.lower_ == "of":
+                for obj in prep.children:
+                    if obj.dep_ == "pobj":
+                        out |= _phrase_lemmas(obj)
     return out
 
 
