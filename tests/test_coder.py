@@ -190,3 +190,65 @@ def test_deterministic(coder):
     a = json.dumps(code(coder, text))
     b = json.dumps(Coder().code(Document(id="t", text=text, published=PUBLISHED)))
     assert a == b
+
+
+def test_denial_through_reported_speech(coder):
+    text = ("Estonia said Latvia had secretly shipped fuel to Belarus. "
+            "Latvia said it had never sent fuel to Belarus.")
+    events = code(coder, text)
+    acc = [e for e in events if e["event"] == "ACCUSE"]
+    assert acc and codes(acc[0]["actor"]) == {"EST"} and codes(acc[0]["recipient"]) == {"LVA"}
+    rej = one(events, "REJECT")
+    assert rej["mode"] == "deny" and codes(rej["actor"]) == {"LVA"}
+    assert codes(rej["recipient"]) == {"EST"}
+    statuses = sorted(e["status"] for e in events if e["event"] == "AID")
+    assert statuses == ["alleged", "denied"]
+
+
+def test_characterisation_is_disapproval(coder):
+    ev = one(code(coder, "Cuba called the American embargo a crime against its people."),
+             "ACCUSE")
+    assert ev["mode"] == "disapprove" and codes(ev["recipient"]) == {"USA"}
+
+
+def test_must_in_reported_speech_is_a_demand(coder):
+    events = code(coder, "France said Mali must release the detained journalists.")
+    assert [e["event"] for e in events] == ["REQUEST"]
+    assert codes(events[0]["actor"]) == {"FRA"} and codes(events[0]["recipient"]) == {"MLI"}
+
+
+def test_dateline_is_not_part_of_the_sentence(coder):
+    text = "Border clash\n\nNAIROBI: Kenya accused Somalia of shelling a border post."
+    acc = one(code(coder, text), "ACCUSE")
+    assert acc["event_text"].startswith("Kenya accused")
+
+
+def test_agentless_passive_with_national_instrument(coder):
+    ev = one(code(coder, "Three farmers were killed in a Turkish drone strike in Iraq."),
+             "ASSAULT")
+    assert codes(ev["actor"]) == {"TUR"}
+
+
+def test_agentless_arrest_is_by_the_local_authorities(coder):
+    ev = one(code(coder, "Two British tourists were arrested in Thailand on Monday."), "COERCE")
+    assert codes(ev["actor"]) == {"THA"} and ev["actor"][0]["sector"] == "COP"
+
+
+def test_conjoined_nationalities_are_separate_actors(coder):
+    ev = one(code(coder, "Czech and Slovak diplomats signed a treaty on Monday."), "SUPPORT")
+    assert codes(ev["actor"]) == {"CZE", "SVK"}
+
+
+def test_wanting_another_to_act_is_a_request(coder):
+    ev = one(code(coder, "Japan wants China to stop its naval patrols."), "REQUEST")
+    assert codes(ev["recipient"]) == {"CHN"}
+
+
+def test_receiving_inverts_the_roles(coder):
+    ev = one(code(coder, "Moldovan farmers received food aid from Romania."), "AID")
+    assert codes(ev["actor"]) == {"ROU"} and codes(ev["recipient"]) == {"MDA"}
+
+
+def test_commitment_to_harm_keeps_the_act_as_future(coder):
+    ev = one(code(coder, "Sudan has pledged to expel the rebel leaders."), "COERCE")
+    assert ev["status"] == "future"

@@ -28,6 +28,10 @@ COMPLEMENT_EDGES = {"xcomp", "ccomp", "dobj", "prep", "dative", "attr", "oprd", 
                     "pcomp", "pobj", "nsubjpass", "acl"}
 INNER_EDGES = (COMPLEMENT_EDGES - {"acl"}) | {"conj", "compound", "amod", "advcl", "nmod", "poss", "npadvmod",
                                   "appos", "nsubj", "cc", "aux", "advmod"}
+# Acts only a state's authorities perform, with the sector that performs them.
+STATE_ACTS = {("COERCE", "arrest"): "COP", ("COERCE", "deport"): "GOV",
+              ("SANCTION", "convict"): "JUD", ("COERCE", "censor"): "GOV"}
+DESIRE_VERBS = {"want", "wish", "like", "prefer"}
 COMMITMENT_VERBS = {"agree", "pledge", "promise", "commit", "undertake"}
 FUTURE_TO_AGREE = {"CONSULT", "SUPPORT", "COOPERATE", "AID"}
 MODE_WHEN_ABSORBED = {  # mode of REQUEST/REJECT from what is asked or refused
@@ -75,6 +79,7 @@ class Coder:
             cand.governor = _governor(cand.token, by_token, self.lexicon.speech_verbs)
         for cand in cands:
             self._fill_actors(cand, memory)
+            self._wants_another_to_act(cand, memory)
             self._drop_topic(cand)
         # Accusations first, so that a denial in the same sentence can name its accuser.
         for cand in sorted(cands, key=lambda c: c.event != "ACCUSE"):
@@ -145,9 +150,34 @@ class Coder:
             cand.match, self.lexicon.light_verbs, self.lexicon.receiving_verbs)
         cand.actors = [self._with_context_country(e, cand, memory)
                        for e in self._resolve(heads, memory)]
+        if not heads:
+            authority = self._implied_authority(cand, memory)
+            if authority is not None:
+                cand.actors, how, heads = [authority], "authorities of the place", [cand.token]
         cand.why.append(f"actor: {how}" if heads else "no actor found")
         if receivers:
             cand.recipients = [e for e in self._resolve(receivers, memory) if e.code]
+            if cand.recipients:
+                cand.why.append("recipient: subject of the receiving verb")
+
+    def _implied_authority(self, cand: Candidate, memory: DocumentMemory) -> Entity | None:
+        """ "was arrested in Lebanon": arrests, deportations and convictions are acts of the
+        state where they happen, so an agentless one is coded to that state's authorities."""
+        sector = STATE_ACTS.get((cand.event, cand.mode))
+        tok = cand.token
+        if sector is None or not roles.is_passive(tok):
+            return None
+        for prep in tok.children:
+            if prep.dep_ == "prep" and prep.lower_ in ("in", "by"):
+                for obj in prep.children:
+                    if obj.dep_ == "pobj" and obj.ent_type_ == "GPE":
+                        place = self.resolver.resolve(obj, memory)
+                        if place.code and len(place.code) == 3 and place.code.isalpha():
+                            return Entity(place.entity_text, place.start, place.end, place.code,
+                                          sector, self.resolver.canonical(place.code),
+                                          f"authorities of '{place.entity_text}' (agentless "
+                                          f"{cand.match.text})", "org")
+        return None
 
     def _with_context_country(self, ent: Entity, cand: Candidate,
                               memory: DocumentMemory) -> Entity:
@@ -178,8 +208,7 @@ class Coder:
     def _fill_recipients(self, cand: Candidate, memory: DocumentMemory, state: DocState,
                          cands: list[Candidate]) -> None:
         if cand.recipients:
-            cand.why.append("recipient: subject of receiving verb")
-            return
+            return  # already named by the actor search ("drew a rebuke from X")
         actor_spans = {(e.start, e.end) for e in cand.actors}
         actor_names = {e.name for e in cand.actors if e.name}
         fallback: tuple[list[Entity], str] | None = None
@@ -233,22 +262,21 @@ class Coder:
                 return ent
         return None
 
-    def _wants_another_to_act(self, gov: Candidate, cand: Candidate) -> bool:
-        """ "X wants Y to attack Z": an intention for someone else's act is a request to
-        them (REQUEST), not a promise (AGREE)."""
-        tok = cand.token
-        if tok.head.i != gov.clause_head.i or tok.dep_ not in ("ccomp", "xcomp"):
-            return False
-        subjects = [c for c in tok.children if c.dep_ == "nsubj"]
-        if not subjects or not gov.codes("actor"):
-            return False
-        doers = [e for e in cand.actors if e.code]
-        if not doers or {e.code for e in doers} & gov.codes("actor"):
-            return False
-        gov.event, gov.mode = "REQUEST", MODE_WHEN_ABSORBED.get(cand.event, "change")
-        gov.recipients = doers
-        gov.why.append(f"wants another to '{cand.match.text}': REQUEST")
-        return True
+    def _wants_another_to_act(self, cand: Candidate, memory: DocumentMemory) -> None:
+        """ "X wants Y to stop Z": wanting someone else to act is a request to them
+        (REQUEST), not an intention of one's own (AGREE)."""
+        if cand.event != "AGREE" or cand.token.lemma_ not in DESIRE_VERBS:
+            return
+        for clause in cand.token.children:
+            if clause.dep_ not in ("ccomp", "xcomp"):
+                continue
+            subjects = [c for c in clause.children if c.dep_ == "nsubj"]
+            others = [e for e in self._resolve(roles.conjuncts(subjects[0]), memory)
+                      if e.code and e.code not in cand.codes("actor")] if subjects else []
+            if others:
+                cand.event, cand.mode, cand.recipients = "REQUEST", "change", others
+                cand.why.append(f"wants '{others[0].entity_text}' to act: REQUEST")
+                return
 
     def _drop_topic(self, cand: Candidate) -> None:
         """A nominal act that is only the topic of another act ("rejected the accusations")
@@ -281,8 +309,6 @@ class Coder:
             return
         if kind == "absorb":
             cand.absorbed = True
-            if gov.event == "AGREE" and self._wants_another_to_act(gov, cand):
-                return
             if not gov.codes("recipient") and cand.codes("recipient"):
                 gov.recipients = cand.recipients
                 gov.why.append(f"recipient: from '{cand.match.text}'")
