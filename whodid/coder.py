@@ -361,6 +361,7 @@ class Coder:
             cand.status, reason = status.own_status(cand.token)
             if reason:
                 cand.why.append(f"status: {reason}")
+        self._recode_by_actor(cand)
         if not cand.committed:
             self._recode_by_status(cand)
         entry = cand.match.entry
@@ -372,6 +373,14 @@ class Coder:
         if cand.status in ("alleged", "denied"):
             conf -= 0.05
         cand.confidence = round(min(0.99, max(0.05, conf)), 2)
+
+    def _recode_by_actor(self, cand: Candidate) -> None:
+        """Damage to property by protesters is protest (PROTEST vandalize), not repression:
+        COERCE is what authorities and armed groups do (CODEBOOK.md §2)."""
+        if cand.event == "COERCE" and cand.mode == "seize" and cand.actors and all(
+                e.sector == "CVL" for e in cand.actors):
+            cand.event, cand.mode = "PROTEST", "vandalize"
+            cand.why.append("property damage by civilians coded PROTEST")
 
     def _recode_by_status(self, cand: Candidate) -> None:
         """Announced acts are coded by what they announce (CODEBOOK.md §2, §3): a promised
