@@ -193,7 +193,6 @@ class Coder:
                        and t.i > span.root.i]
         clause = cand.token if cand.match.entry.pos == "verb" else cand.token.head
         places += [t for t in clause.subtree if t.ent_type_ == "GPE"]
-        places += [t for t in cand.sent if t.ent_type_ == "GPE"]
         for place in places:
             if place.dep_ in ("compound", "flat") and place.head.ent_type_ == place.ent_type_:
                 continue
