@@ -134,7 +134,7 @@ class Coder:
                                    memory: DocumentMemory) -> list[Entity]:
         """ "Hungarian and Romanian officials" are two actors, one per nationality."""
         for mod in head.children:
-            if mod.dep_ not in ("amod", "compound") or not any(
+            if mod.dep_ not in ("amod", "compound", "nmod") or not any(
                     c.dep_ == "conj" for c in mod.children):
                 continue
             parts = [mod, *[c for c in mod.subtree if c.dep_ == "conj"]]

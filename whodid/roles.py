@@ -166,8 +166,10 @@ def actor_heads(match: Match, light_verbs: frozenset[str],
     if match.entry.pos == "adj":
         return subject_heads(tok.head if tok.dep_ == "acomp" else tok), [], "subject of copula"
     if match.entry.inverse:
-        # "received weapons from X": X acts, the subject receives
-        for child in tok.children:
+        # "received weapons from X": X acts, the subject receives ("from" may hang off
+        # the verb or its object)
+        obj = direct_object(tok)
+        for child in [*tok.children, *(obj.children if obj is not None else [])]:
             if child.dep_ in ("prep", "agent") and child.lower_ in ("from", "by"):
                 return _pobjs(child), subject_heads(tok), "'from' phrase of a receiving verb"
         return [], [], "no giver named"

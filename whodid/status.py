@@ -63,6 +63,9 @@ def own_status(trigger: Token) -> tuple[str, str]:
             word = child.lower_
             if word in FUTURE_AUX:
                 return "future", f"future '{child.text}'"
+            if word == "would" and clause.dep_ == "ccomp" and clause.head.tag_ == "VBD":
+                # "announced it would free ...": the future of a past report
+                return "future", f"reported future '{child.text}'"
             if word in HYPOTHETICAL_AUX:
                 return "hypothetical", f"modal '{child.text}'"
     if clause.dep_ == "xcomp" and clause.head.lemma_ in FUTURE_GOVERNORS:
