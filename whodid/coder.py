@@ -313,6 +313,14 @@ class Coder:
                 gov.why.append(f"recipient: from '{cand.match.text}'")
             if gov.event in ("REQUEST", "REJECT") and gov.mode is None:
                 gov.mode = MODE_WHEN_ABSORBED.get(cand.event, "change")
+            if (gov.event == "AGREE" and gov.token.lemma_ in DESIRE_VERBS
+                    and self.lexicon.types[cand.event].quad == 3
+                    and cand.token.head.i == gov.clause_head.i):
+                # "want to investigate X": an intended verbal act is coded as that act
+                gov.event, gov.mode, gov.match = cand.event, cand.mode, cand.match
+                gov.recipients = cand.recipients or gov.recipients
+                gov.why.append(f"intended '{cand.match.text}' coded {cand.event}")
+                return
             if (gov.event == "AGREE" and self.lexicon.types[cand.event].quad == 4
                     and cand.token.head.i == gov.clause_head.i
                     and cand.token.dep_ in ("xcomp", "ccomp", "dobj")):
