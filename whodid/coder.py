@@ -107,7 +107,7 @@ class Coder:
                                           "state")]
                 cand.why.append("recipient: the protesters' own authorities")
         for cand in cands:
-            self._finish(cand)
+            self._finish(cand, memory)
         kept = [c for c in cands if not c.absorbed and c.dropped is None]
         kept += speech.reported_acts(self, kept, sent, sequence, memory, state)
         kept = _merge([c for c in kept if not c.absorbed])
@@ -353,7 +353,7 @@ class Coder:
                 host.event].quad in (2, 4):
             cand.absorbed = True
 
-    def _finish(self, cand: Candidate) -> None:
+    def _finish(self, cand: Candidate, memory: DocumentMemory) -> None:
         if cand.dropped or cand.absorbed:
             return
         tok = cand.token
@@ -370,7 +370,7 @@ class Coder:
                 cand.why.append(f"status: {reason}")
         self._recode_by_actor(cand)
         if not cand.committed:
-            self._recode_by_status(cand)
+            self._recode_by_status(cand, memory)
         entry = cand.match.entry
         conf = entry.confidence
         conf += 0.1 if any(e.code for e in cand.actors) else -0.1
@@ -389,13 +389,25 @@ class Coder:
             cand.event, cand.mode = "PROTEST", "vandalize"
             cand.why.append("property damage by civilians coded PROTEST")
 
-    def _recode_by_status(self, cand: Candidate) -> None:
+    def _self_announced(self, cand: Candidate, memory: DocumentMemory) -> bool:
+        """Whether the act is reported as announced by its own actor ("X said it will...")."""
+        verb = speech.speech_verb(cand.token, self.lexicon.speech_verbs)
+        if verb is None:
+            return False
+        speakers = {e.code for e in self._resolve(roles.subject_heads(verb), memory)
+                    if e.code}
+        return bool(speakers & cand.codes("actor"))
+
+    def _recode_by_status(self, cand: Candidate, memory: DocumentMemory) -> None:
         """Announced acts are coded by what they announce (CODEBOOK.md §2, §3): a promised
         cooperation is AGREE; an announced or conditional act of material conflict is a
         threat of it (THREATEN, as CAMEO 13 codes "said it would attack"); a cooperation
         announced as not going to happen ("will not meet") is a refusal (REJECT)."""
         etype = self.lexicon.types[cand.event]
-        if cand.status == "future" and cand.event in FUTURE_TO_AGREE:
+        if cand.status == "future" and (cand.event in FUTURE_TO_AGREE or (
+                etype.quad in (1, 2) and self._self_announced(cand, memory))):
+            # "Israel announced it would free prisoners": an actor announcing its own
+            # cooperative act is promising it
             cand.why.append(f"future {cand.event} coded AGREE")
             cand.event, cand.mode, cand.status = "AGREE", None, "asserted"
         elif cand.status in ("future", "hypothetical") and etype.quad == 4:

@@ -25,7 +25,7 @@ MODE_BY_DEMANDED = {"AID": "assist", "COOPERATE": "assist", "CONSULT": "meet",
                     "RETREAT": "yield", "CONCEDE": "yield"}
 
 
-def _speech_verb(tok: Token, speech_verbs: frozenset[str]) -> Token | None:
+def speech_verb(tok: Token, speech_verbs: frozenset[str]) -> Token | None:
     """The speech verb whose reported clause holds this token, if any."""
     node = tok
     if node.pos_ in ("NOUN", "PROPN") and node.dep_ in ("dobj", "attr"):
@@ -47,10 +47,10 @@ def _synthetic(verb: Token, event: str, mode: str, cameo: str, why: str) -> Matc
 
 
 def _new(coder: Coder, verb: Token, sent: Span, sequence: int, event: str, mode: str,
-         cameo: str, actors, recipients, why: str) -> Candidate:
+         cameo: str, actors, recipients, why: str, memory: DocumentMemory) -> Candidate:
     cand = Candidate(_synthetic(verb, event, mode, cameo, why), sent, sequence, event=event,
                      mode=mode, actors=list(actors), recipients=list(recipients), why=[why])
-    coder._finish(cand)
+    coder._finish(cand, memory)
     return cand
 
 
@@ -86,7 +86,7 @@ def reported_acts(coder: Coder, kept: list[Candidate], sent: Span, sequence: int
     for cand in kept:
         if cand.governor is not None or cand.status not in ("asserted", "negated"):
             continue
-        verb = _speech_verb(cand.token, lex.speech_verbs)
+        verb = speech_verb(cand.token, lex.speech_verbs)
         if verb is None:
             continue
         speakers = coder._resolve(roles.subject_heads(verb), memory)
@@ -103,7 +103,7 @@ def reported_acts(coder: Coder, kept: list[Candidate], sent: Span, sequence: int
             cand.status, cand.claimant = "alleged", speakers
             cand.why.append(f"alleged: '{verb.text}' + covert act")
             new.append(_new(coder, verb, sent, sequence, "ACCUSE", "allege", "112", speakers,
-                            cand.actors, f"speaker alleges covert act: '{verb.text}'"))
+                            cand.actors, f"speaker alleges covert act: '{verb.text}'", memory))
     for cand, verb, speakers in denials:
         speaker_codes = {e.code for e in speakers}
         accusers = [c.actors for c in kept + new if c.event == "ACCUSE" and c.actors
@@ -111,7 +111,7 @@ def reported_acts(coder: Coder, kept: list[Candidate], sent: Span, sequence: int
         accuser = next((a for a in accusers if a and not {e.code for e in a} & speaker_codes),
                        [])
         new.append(_new(coder, verb, sent, sequence, "REJECT", "deny", "016", speakers,
-                        accuser, f"speaker denies own act: '{verb.text}' + negated clause"))
+                        accuser, f"speaker denies own act: '{verb.text}' + negated clause", memory))
     new.extend(_characterisations(coder, sent, sequence, memory, state))
     new.extend(_obligations(coder, kept, sent, sequence, memory))
     return new
@@ -144,7 +144,7 @@ def _obligations(coder: Coder, kept: list[Candidate], sent: Span, sequence: int,
             c.absorbed = True
         mode = MODE_BY_DEMANDED.get(demanded[0].event, "change") if demanded else "change"
         out.append(_new(coder, speech_verb, sent, sequence, "REQUEST", mode, "100", speakers,
-                        targets, f"'{speech_verb.text}' + '{verb.text}' with must/should"))
+                        targets, f"'{speech_verb.text}' + '{verb.text}' with must/should", memory))
     return out
 
 
@@ -170,5 +170,5 @@ def _characterisations(coder: Coder, sent: Span, sequence: int, memory: Document
         if not speakers or not targets or {e.code for e in speakers} & {e.code for e in targets}:
             continue
         out.append(_new(coder, verb, sent, sequence, "ACCUSE", "disapprove", "111", speakers,
-                        targets, f"characterised as '{tok.text}' by '{verb.text}'"))
+                        targets, f"characterised as '{tok.text}' by '{verb.text}'", memory))
     return out
