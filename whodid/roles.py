@@ -143,6 +143,12 @@ def noun_actor_heads(noun: Token, light_verbs: frozenset[str],
     governor = noun.head
     if noun.dep_ == "dobj" and governor.pos_ == "VERB":
         if governor.lemma_ in receiving_verbs:
+            # "drew a rebuke from X": the giver may hang off the verb
+            for child in governor.children:
+                if child.dep_ in ("prep", "agent") and child.lower_ in ("from", "by"):
+                    givers = _pobjs(child)
+                    if givers:
+                        return givers, subject_heads(governor), "'from' phrase of receiving verb"
             return [], subject_heads(governor), "receiving verb"
         return subject_heads(governor), [], f"subject of '{governor.text}'"
     if (noun.dep_ == "pobj" and governor.dep_ == "prep" and governor.lower_ == "of"
