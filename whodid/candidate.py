@@ -24,6 +24,7 @@ class Candidate:
     mode: str | None = None
     status: str = "asserted"
     why: list[str] = field(default_factory=list)
+    actor_how: str = ""  # how the actor was found ("subject of 'held'", "possessive", ...)
     governor: Candidate | None = None
     absorbed: bool = False
     confidence: float = 0.0

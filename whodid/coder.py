@@ -19,15 +19,18 @@ from whodid.records import Document, Entity, Event
 from whodid.triggers import find_triggers
 
 # Dependency edges through which a trigger sits inside another trigger's complement
-# ("threatened [to attack]", "accused X [of supplying]", "denied [providing]").
+# ("threatened [to attack]", "accused X [of supplying]", "denied [providing]"): the edge
+# that reaches the governing trigger, and the edges allowed below it.
+COMPLEMENT_EDGES = {"xcomp", "ccomp", "dobj", "prep", "dative", "attr", "oprd", "acomp",
+                    "pcomp", "pobj", "nsubjpass", "acl"}
+INNER_EDGES = (COMPLEMENT_EDGES - {"acl"}) | {
+    "conj", "compound", "amod", "advcl", "nmod", "poss", "npadvmod", "appos", "nsubj", "cc",
+    "aux", "advmod"}
 # Prepositions that open an adjunct of time, cause or circumstance, not a complement:
 # "offered talks *following the invasion*" does not offer an invasion.
 ADJUNCT_PREPS = {"after", "before", "following", "during", "since", "amid", "despite",
                  "because", "until"}
-COMPLEMENT_EDGES = {"xcomp", "ccomp", "dobj", "prep", "dative", "attr", "oprd", "acomp",
-                    "pcomp", "pobj", "nsubjpass", "acl"}
-INNER_EDGES = (COMPLEMENT_EDGES - {"acl"}) | {"conj", "compound", "amod", "advcl", "nmod", "poss", "npadvmod",
-                                  "appos", "nsubj", "cc", "aux", "advmod"}
+NON_STATE_CODES = {"IGO", "UNO", "EUR", "NGO", "MNC", "IMG", "ISM"}
 # Acts only a state's authorities perform, with the sector that performs them.
 STATE_ACTS = {("COERCE", "arrest"): "COP", ("COERCE", "deport"): "GOV",
               ("SANCTION", "convict"): "JUD", ("COERCE", "censor"): "GOV"}
@@ -89,23 +92,8 @@ class Coder:
             self._embed(cand)
             self._absorb_adjunct(cand, by_token)
         for cand in cands:
-            if cand.absorbed or cand.dropped:
-                continue
-            cand.recipients = [self._with_context_country(e, cand, memory)
-                               for e in cand.recipients]
-            if not cand.codes("recipient"):
-                nearby = self._nearest_in_clause(cand, memory)
-                if nearby:
-                    cand.recipients = [nearby]
-                    cand.why.append("recipient: nearest coded mention in the clause")
-            if cand.event == "PROTEST" and not cand.codes("recipient") and cand.codes("actor"):
-                # a protest that names no target is aimed at the authorities where it happens
-                code = min(cand.codes("actor"))
-                cand.recipients = [Entity(cand.match.text, cand.match.start, cand.match.end,
-                                          code, "GOV", self.resolver.canonical(code),
-                                          "protest with no named target: the authorities",
-                                          "state")]
-                cand.why.append("recipient: the protesters' own authorities")
+            if not (cand.absorbed or cand.dropped):
+                self._complete_recipients(cand, memory)
         for cand in cands:
             self._finish(cand, memory)
         kept = [c for c in cands if not c.absorbed and c.dropped is None]
@@ -154,6 +142,7 @@ class Coder:
             authority = self._implied_authority(cand, memory)
             if authority is not None:
                 cand.actors, how, heads = [authority], "authorities of the place", [cand.token]
+        cand.actor_how = how if heads else ""
         cand.why.append(f"actor: {how}" if heads else "no actor found")
         if receivers:
             cand.recipients = [e for e in self._resolve(receivers, memory) if e.code]
@@ -197,7 +186,7 @@ class Coder:
             if place.dep_ in ("compound", "flat") and place.head.ent_type_ == place.ent_type_:
                 continue
             found = self.resolver.resolve(place, memory)
-            if found.code and found.code not in ("IGO", "UNO", "EUR", "NGO", "MNC", "IMG"):
+            if found.code and found.code not in NON_STATE_CODES:
                 return Entity(ent.entity_text, ent.start, ent.end, found.code, ent.sector,
                               ent.name or ent.entity_text,
                               f"{ent.why}; country from context '{found.entity_text}'",
@@ -234,6 +223,24 @@ class Coder:
         if fallback:
             cand.recipients, slot = fallback
             cand.why.append(f"recipient: {slot} (uncoded)")
+
+    def _complete_recipients(self, cand: Candidate, memory: DocumentMemory) -> None:
+        """Fallbacks once the lexicon's slots and the embedding have had their say."""
+        cand.recipients = [self._with_context_country(e, cand, memory)
+                           for e in cand.recipients]
+        if not cand.codes("recipient"):
+            nearby = self._nearest_in_clause(cand, memory)
+            if nearby:
+                cand.recipients = [nearby]
+                cand.why.append("recipient: nearest coded mention in the clause")
+        if cand.event == "PROTEST" and not cand.codes("recipient") and cand.codes("actor"):
+            # a protest that names no target is aimed at the authorities where it happens
+            code = min(cand.codes("actor"))
+            cand.recipients = [Entity(cand.match.text, cand.match.start, cand.match.end, code,
+                                      "GOV", self.resolver.canonical(code),
+                                      "protest with no named target: the authorities",
+                                      "state")]
+            cand.why.append("recipient: the protesters' own authorities")
 
     def _nearest_in_clause(self, cand: Candidate, memory: DocumentMemory) -> Entity | None:
         """Where no slot names a coded recipient, the closest coded mention among the
@@ -284,7 +291,7 @@ class Coder:
                 and cand.governor.match.entry.embeds != "absorb"
                 and cand.token.dep_ in ("dobj", "pobj", "nsubjpass")):
             quad = self.lexicon.types[cand.event].quad
-            if quad in (1, 3) or not cand.actors or cand.why[0].startswith("actor: subject of"):
+            if quad in (1, 3) or not cand.actors or cand.actor_how.startswith("subject of"):
                 cand.dropped = "topic of another event"
 
     def _embed(self, cand: Candidate) -> None:
