@@ -18,7 +18,7 @@ import yaml
 EMBED_KINDS = {"alleged", "denied", "absorb", "none"}
 SLOTS_FIXED = {"dobj", "dative", "ccomp_subject", "xcomp_object", "object_owner", "accuser"}
 ENTRY_KEYS = {"verb", "noun", "adj", "event", "mode", "cameo", "object", "object_not", "subject",
-              "recipient", "embeds", "confidence", "inverse"}
+              "recipient", "embeds", "confidence", "inverse", "bare"}
 
 DEFAULT_RECIPIENT = {
     "verb": ("dobj", "dative", "prep:to", "prep:with", "prep:against", "prep:on",
@@ -62,6 +62,7 @@ class Trigger:
     confidence: float
     source: str
     inverse: bool = False
+    bare: bool = True  # False: needs an object, complement or prepositional phrase
 
     @property
     def phrase(self) -> str:
@@ -167,6 +168,7 @@ def _parse_entry(raw: Any, where: str, types: dict[str, EventType],
         subject=_word_set(raw["subject"], classes, where) if "subject" in raw else None,
         recipient=recipient, embeds=embeds, confidence=confidence, source=where,
         inverse=bool(raw.get("inverse", False)),
+        bare=bool(raw.get("bare", True)),
     )
 
 

@@ -96,7 +96,12 @@ def _find_extra(head: Token, words: tuple[str, ...], deps: set[str]) -> list[Tok
     return found
 
 
+COMPLEMENT_DEPS = {"dobj", "xcomp", "ccomp", "prep", "dative", "nsubjpass", "oprd", "advcl"}
+
+
 def _constraints_hold(entry: Trigger, tok: Token) -> bool:
+    if not entry.bare and not any(c.dep_ in COMPLEMENT_DEPS for c in tok.children):
+        return False  # "Graham asked." is a quote attribution, not a request
     if entry.pos == "verb" and (entry.object is not None or entry.object_none or entry.object_not):
         obj = direct_object(tok)
         if entry.object_none and obj is not None:
