@@ -72,3 +72,8 @@ def test_malformed_trigger_file_is_reported_with_file_and_entry(tmp_path, body, 
     with pytest.raises(LexiconError) as err:
         load_lexicon([bad])
     assert str(bad) in str(err.value) and problem in str(err.value)
+
+
+def test_bare_request_verb_is_a_quote_attribution(coder):
+    assert kinds(coder, '"Will Peru sign the treaty?" the Chilean minister asked.') == []
+    assert [k for k, _ in kinds(coder, "Chile asked Peru to sign the treaty.")] == ["REQUEST"]
