@@ -75,5 +75,6 @@ def test_malformed_trigger_file_is_reported_with_file_and_entry(tmp_path, body, 
 
 
 def test_bare_request_verb_is_a_quote_attribution(coder):
-    assert kinds(coder, '"Will Peru sign the treaty?" the Chilean minister asked.') == []
+    events = coder.code(Document("t", '"Will Peru sign the treaty?" the Chilean minister asked.'))
+    assert [(e["event"], e["status"]) for e in events] == [("SUPPORT", "hypothetical")]
     assert [k for k, _ in kinds(coder, "Chile asked Peru to sign the treaty.")] == ["REQUEST"]

@@ -49,6 +49,8 @@ def own_status(trigger: Token) -> tuple[str, str]:
         if child.dep_ in ("amod", "advmod") and child.lower_ in ALLEGED_MARKERS:
             return "alleged", f"marked '{child.text}'"
     clause = head
+    if any(c.dep_ == "punct" and c.text == "?" for c in clause.children):
+        return "hypothetical", "asked as a question"
     for child in clause.children:
         if child.dep_ == "mark" and child.lower_ in CONDITION_MARKS:
             return "hypothetical", f"condition '{child.text}'"
