@@ -18,13 +18,32 @@ import csv
 import functools
 import re
 import unicodedata
-from bisect import bisect_right
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from spacy.tokens import Span, Token
 
+from whodid.coreference import (
+    FIRST_PERSON,
+    OBJECT_DEPS,
+    PERSON_PRONOUNS,
+    PLURAL_PRONOUNS,
+    POSSESSIVES,
+    REFLEXIVES,
+    RELATIVE_PRONOUNS,
+    SUBJECT_DEPS,
+    THING_PRONOUNS,
+    WINDOW,
+    Discourse,
+    Mention,
+    co_arguments,
+    gender_of,
+    is_speaker,
+    own_subject,
+    profile,
+    speaker_of_speech,
+)
 from whodid.records import Entity
 
 DATA_DIR = Path(__file__).parent / "data"
@@ -52,13 +71,7 @@ LEFT_DEPS = frozenset(
 )
 # Dependents inside a bigger noun phrase: observe() resolves only phrase heads.
 INNER_DEPS = frozenset({"compound", "flat", "amod", "nmod", "nn", "nummod"})
-SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass"})
-OBJECT_DEPS = frozenset({"dobj", "dative", "pobj", "iobj"})
 DEFINITE = frozenset({"the", "this", "that", "these", "those"})
-PERSON_PRONOUNS = frozenset({"he", "him", "his", "himself", "she", "her", "hers", "herself"})
-THING_PRONOUNS = frozenset({"it", "its", "itself"})
-PLURAL_PRONOUNS = frozenset({"they", "them", "their", "theirs", "themselves"})
-RELATIVE_PRONOUNS = frozenset({"who", "which", "that", "whom", "whose"})
 # Lower-case words inside personal names ("Omar al-Bashir", "Ursula von der Leyen").
 NAME_PARTICLES = frozenset({"-", "al", "el", "bin", "ibn", "bint", "abu", "de", "del", "da",
                             "dos", "das", "van", "von", "der", "den", "la", "le", "du", "di",
@@ -66,8 +79,6 @@ NAME_PARTICLES = frozenset({"-", "al", "el", "bin", "ibn", "bint", "abu", "de", 
 NOT_PERSON_ENTS = frozenset({"ORG", "GPE", "LOC", "NORP", "FAC", "PRODUCT", "EVENT"})
 # Words that make an office holder a former one (ELI).
 FORMER = frozenset({"former", "ex", "ousted", "deposed", "exiled", "late"})
-# Pronouns and descriptions look back this many sentences (the current one included).
-WINDOW = 3
 MAX_DEPTH = 2
 
 _PUNCT = str.maketrans({"’": "'", "‘": "'", "`": "'", "-": " ", "–": " ", "‐": " ", ".": ""})
@@ -224,32 +235,14 @@ def _country_names() -> dict[str, str]:
         index=False)}
 
 
-@dataclass(slots=True)
-class Mention:
-    """An entity seen in the document, for later pronouns, surnames and descriptions."""
-
-    position: int  # token index of the phrase head in the document
-    sent: int  # sentence number in the document
-    text: str
-    code: str | None
-    sector: str | None
-    name: str | None
-    kind: str
-    subject: bool
-
-
 @dataclass
-class DocumentMemory:
-    """What one document has said so far: people by name, and every coded mention."""
+class DocumentMemory(Discourse):
+    """What one document has said so far: every coded mention (for coreference), people
+    by name, and the entity of every phrase head already resolved."""
 
-    mentions: list[Mention] = field(default_factory=list)
     persons: dict[str, Mention] = field(default_factory=dict)  # full name or surname
     first_names: dict[str, Mention] = field(default_factory=dict)  # "Kwon", "Xi"
-    sent_starts: list[int] = field(default_factory=list)
     cache: dict[int, Entity] = field(default_factory=dict)  # observed heads
-
-    def sentence_of(self, token: Token) -> int:
-        return max(bisect_right(self.sent_starts, token.i) - 1, 0)
 
     def add_person(self, name: str, mention: Mention) -> None:
         """Register a person under the full name and its last and first words; a coded
@@ -350,10 +343,17 @@ class ActorResolver:
                 continue
             if entity.code is None and entity.sector is None and not person:
                 continue
-            subject = tok.dep_ in SUBJECT_DEPS or (
-                tok.dep_ in ("appos", "conj") and tok.head.dep_ in SUBJECT_DEPS)
-            mention = Mention(tok.i, number, entity.entity_text, entity.code, entity.sector,
-                              entity.name, entity.kind, subject)
+            subj = tok
+            while subj.dep_ in ("appos", "conj") and subj.head.i != subj.i:
+                subj = subj.head
+            subject = subj.dep_ in SUBJECT_DEPS
+            mention = Mention(
+                tok.i, number, entity.entity_text, entity.code, entity.sector, entity.name,
+                entity.kind, subject,
+                main=subject and subj.head.dep_ == "ROOT",
+                speaker=is_speaker(subj),
+                plural=entity.kind == "group" or tok.tag_ in ("NNS", "NNPS"),
+                gender=_gender(tok) if entity.kind == "person" else None)
             memory.mentions.append(mention)
             if person:
                 memory.add_person(person, mention)
@@ -373,10 +373,11 @@ class ActorResolver:
         """Entity for a phrase head, and the person's name when it names a person."""
         head = _phrase_head(head)
         low = head.lower_
-        if head.pos_ == "PRON" or low in PERSON_PRONOUNS | THING_PRONOUNS | PLURAL_PRONOUNS:
+        if head.pos_ == "PRON" or low in PERSON_PRONOUNS | THING_PRONOUNS | PLURAL_PRONOUNS \
+                or low in FIRST_PERSON and (head.text == "I" or not head.text.isupper()):
             if low in RELATIVE_PRONOUNS:
                 return self._relative(head, memory, depth), None
-            return self._pronoun(head, memory), None
+            return self._pronoun(head, memory, depth), None
 
         doc = head.doc
         start = _mention_start(head)
@@ -650,7 +651,7 @@ class ActorResolver:
             code, name = hs.code, self.canonical(hs.code)
             why.append(f"'{hs.pattern}' implies {hs.code}")
         elif definite:
-            ref = _find_mention(memory, head, _description_filter(hs, kind, sector))
+            ref = memory.antecedent(head, _description_filter(hs, kind, sector))
             if ref is not None:
                 code, name = ref.code, ref.name
                 sector = sector or ref.sector
@@ -754,31 +755,47 @@ class ActorResolver:
         begin = head.doc[start].idx
         return Entity(text, begin, begin + len(text), code, sector, name, why, kind)
 
-    def _pronoun(self, tok: Token, memory: DocumentMemory) -> Entity:
-        """he/she → the latest person, it → the latest state or organisation, they → also
-        groups; in the nearest sentence that has one, a subject is preferred."""
+    def _pronoun(self, tok: Token, memory: DocumentMemory, depth: int) -> Entity:
+        """A pronoun takes the code of its antecedent (rules in whodid.coreference)."""
         low = tok.lower_
-        if low in PERSON_PRONOUNS:
-            kinds = {"person"}
-        elif low in THING_PRONOUNS:
-            kinds = {"state", "org"}
-        elif low in PLURAL_PRONOUNS:
-            kinds = {"group", "org", "state"}
-        else:
-            return Entity(tok.text, tok.idx, tok.idx + len(tok), why=f"pronoun '{tok.text}' "
-                          "not resolved (only he/she/it/they are)", kind="pronoun")
+        span = (tok.text, tok.idx, tok.idx + len(tok))
+        if low in FIRST_PERSON:  # "we" in reported speech: the speaker's side
+            speaker = speaker_of_speech(tok)
+            if speaker is None or depth >= MAX_DEPTH:
+                return Entity(*span, why=f"first-person '{tok.text}' outside reported speech: "
+                              "no speaker to refer to", kind="pronoun")
+            ref, _ = self._resolve(speaker, memory, depth + 1)
+            return Entity(*span, ref.code, ref.sector, ref.name,
+                          f"'{tok.text}' in the speech of '{ref.entity_text}'", "pronoun")
+        want = profile(low)
+        if want is None:
+            return Entity(*span, why=f"pronoun '{tok.text}' not resolved (only he/she/it/they "
+                          "and first-person pronouns in reported speech are)", kind="pronoun")
+        if low in REFLEXIVES and depth < MAX_DEPTH:  # "the army deployed itself"
+            subject = own_subject(tok)
+            if subject is not None:
+                ref, _ = self._resolve(subject, memory, depth + 1)
+                if ref.code or ref.sector:
+                    return Entity(*span, ref.code, ref.sector, ref.name,
+                                  f"reflexive → {ref.name or ref.entity_text}", "pronoun")
         blocked: set[int] = set()
-        if tok.dep_ in OBJECT_DEPS:  # "Biden praised him": him is not Biden
-            verb = tok.head.head if tok.dep_ == "pobj" else tok.head
-            blocked = {c.i for c in verb.children if c.dep_ in SUBJECT_DEPS}
+        prefer = None
+        if tok.dep_ in OBJECT_DEPS and low not in REFLEXIVES:
+            blocked = co_arguments(tok)  # "Biden praised him": him is not Biden
+        elif tok.dep_ == "poss" and low in POSSESSIVES:
+            subject = own_subject(tok)  # "the rebels laid down their arms"
+            if subject is not None and subject.i < tok.i:
+                prefer = _phrase_head(subject).i
         names = {memory.cache[i].name for i in blocked if i in memory.cache} - {None}
-        ref = _find_mention(memory, tok, lambda m: m.kind in kinds and m.position not in blocked
-                            and (m.kind != "person" or m.name not in names))
+        ref = memory.antecedent(
+            tok, lambda m: m.kind != "person" or m.name not in names, want, blocked,
+            speaker=is_speaker(tok), prefer=prefer)
         if ref is None:
-            return Entity(tok.text, tok.idx, tok.idx + len(tok),
-                          why=f"pronoun '{tok.text}': no {'/'.join(sorted(kinds))} mentioned "
-                              f"in the {WINDOW} sentences before it", kind="pronoun")
-        return Entity(tok.text, tok.idx, tok.idx + len(tok), ref.code, ref.sector, ref.name,
+            kinds = "/".join(sorted(want.kinds))
+            return Entity(*span, why=f"pronoun '{tok.text}': no {kinds} that agrees in "
+                          f"gender and number mentioned in the {WINDOW} sentences before it",
+                          kind="pronoun")
+        return Entity(*span, ref.code, ref.sector, ref.name,
                       f"pronoun → {ref.name or ref.text}", "pronoun")
 
     def _relative(self, tok: Token, memory: DocumentMemory, depth: int) -> Entity:
@@ -839,6 +856,16 @@ def _sector(noun: Entry, mod_sector: str | None, clue_sector: str | None) -> str
     return noun.sector
 
 
+def _gender(head: Token) -> str | None:
+    """A person's gender where the phrase or its apposition says it ("Mrs", "sister")."""
+    words = [t.text for t in head.subtree if t.i <= head.i]
+    words += [t.text for c in head.children if c.dep_ == "appos" for t in c.lefts] + [
+        c.text for c in head.children if c.dep_ == "appos"]
+    if head.dep_ == "appos":
+        words += [t.text for t in head.head.lefts]
+    return gender_of(words)
+
+
 def _description_filter(hs: Entry, kind: str,
                         sector: str | None) -> Callable[[Mention], bool]:
     """Which earlier mentions a definite description ("the ministry") may refer to."""
@@ -849,26 +876,6 @@ def _description_filter(hs: Entry, kind: str,
         else {"org", "state"}
     return lambda m: (m.kind in kinds and m.code is not None
                       and (sector is None or m.sector == sector))
-
-
-def _find_mention(memory: DocumentMemory, tok: Token,
-                  accept: Callable[[Mention], bool]) -> Mention | None:
-    """Latest accepted mention before `tok` within WINDOW sentences; in the nearest
-    sentence that has one, the latest subject is preferred."""
-    here = memory.sentence_of(tok)
-    best: Mention | None = None
-    for m in reversed(memory.mentions):
-        if m.position >= tok.i:
-            continue
-        if here - m.sent >= WINDOW or (best is not None and m.sent != best.sent):
-            break
-        if not accept(m):
-            continue
-        if best is None:
-            best = m
-        if m.subject:
-            return m
-    return best
 
 
 @functools.cache
