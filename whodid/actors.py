@@ -18,6 +18,7 @@ import csv
 import functools
 import re
 import unicodedata
+from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -55,7 +56,7 @@ SECTORS = frozenset({
 SPECIAL_CODES = frozenset({"KOS", "PSE", "HKG", "TWN", "IGO", "UNO", "EUR", "NGO", "MNC", "IMG",
                            "ISM"})
 NAMED_KINDS = frozenset({"state", "seat", "place", "org", "person", "demonym"})
-NOUN_KINDS = frozenset({"role", "group", "body", "country"})
+NOUN_KINDS = frozenset({"role", "group", "body", "country", "ethnic", "equipment"})
 KINDS = NAMED_KINDS | NOUN_KINDS | {"ignore"}
 # Codes other sources use where the codebook has its own (Kosovo).
 CODE_REMAP = {"XKX": "KOS"}
@@ -77,6 +78,11 @@ NAME_PARTICLES = frozenset({"-", "al", "el", "bin", "ibn", "bint", "abu", "de", 
                             "dos", "das", "van", "von", "der", "den", "la", "le", "du", "di",
                             "ul", "ur", "ben"})
 NOT_PERSON_ENTS = frozenset({"ORG", "GPE", "LOC", "NORP", "FAC", "PRODUCT", "EVENT"})
+# Codes that name no state: never a document's country.
+NON_STATE_CODES = frozenset({"IGO", "UNO", "EUR", "NGO", "MNC", "IMG", "ISM"})
+# Compounds of a nationality that still name that nationality's side ("Saudi-led
+# coalition"); "Russian-backed", "-made", "-born" do not.
+LED_WORDS = frozenset({"led", "commanded", "run", "ruled", "governed"})
 # Words that make an office holder a former one (ELI).
 FORMER = frozenset({"former", "ex", "ousted", "deposed", "exiled", "late"})
 MAX_DEPTH = 2
@@ -138,7 +144,7 @@ def _entry(fields: list[str], where: str) -> Entry:
     if kind in NAMED_KINDS and not code:
         raise ValueError(f"{where}: a {kind} needs a code")
     return Entry(pattern, code or None, sector or None, weak, name or None, kind,
-                 pattern[0].isupper() and kind in NAMED_KINDS | {"ignore"}, where)
+                 pattern[0].isupper() and kind in NAMED_KINDS | {"ignore", "ethnic"}, where)
 
 
 def read_table(path: Path | str) -> list[Entry]:
@@ -174,7 +180,7 @@ def entry_keys(entry: Entry) -> list[str]:
     keys = [key]
     if key.isupper() and sum(c.isalpha() for c in key) >= 4:
         keys.append(key.lower())
-    if entry.kind == "demonym" and not re.search(r"(ese|ish|ch|ss|s|x)$", key):
+    if entry.kind in ("demonym", "ethnic") and not re.search(r"(ese|ish|ch|ss|s|x)$", key):
         keys.append(key + "s")
     return keys
 
@@ -243,6 +249,32 @@ class DocumentMemory(Discourse):
     persons: dict[str, Mention] = field(default_factory=dict)  # full name or surname
     first_names: dict[str, Mention] = field(default_factory=dict)  # "Kwon", "Xi"
     cache: dict[int, Entity] = field(default_factory=dict)  # observed heads
+    countries: Counter[str] = field(default_factory=Counter)  # states named so far
+    here: list[tuple[str, str]] = field(default_factory=list)  # (code, text) this sentence
+
+    def context_country(self, office: bool = False) -> tuple[str, str] | None:
+        """The country the text makes clear for an unplaced person or group: the only
+        state the sentence names, else (the sentence naming none) the one the document
+        names most or first. For an office holder (`office`), whose office is national
+        by definition, also the one of several named in the sentence that the document
+        names most or first."""
+        first: dict[str, int] = {}
+        for k, (code, _) in enumerate(self.here):
+            first.setdefault(code, k)
+        if len(first) == 1:
+            code, text = self.here[0]
+            return code, f"the only country named in the sentence, '{text}'"
+        if first and not office:
+            return None
+        if first:  # the one the document names most; a tie goes to the first named
+            code = min(first, key=lambda c: (-self.countries[c], first[c]))
+            return code, (f"of the countries the sentence names, the one the document names "
+                          f"most or first ({self.countries[code]} times), {code}")
+        if self.countries:  # Counter keeps first-seen order: a tie goes to the first named
+            code = max(self.countries, key=self.countries.__getitem__)
+            return code, (f"the country the document names most or first "
+                          f"({self.countries[code]} times), {code}")
+        return None
 
     def add_person(self, name: str, mention: Mention) -> None:
         """Register a person under the full name and its last and first words; a coded
@@ -295,6 +327,7 @@ class ActorResolver:
             for entry in read_table(path):
                 self._add(entry)
         self._max_words = min(self._max_words, 8)
+        self._max_scan = min(self._max_words, 6)
 
     def _add(self, entry: Entry) -> None:
         keys = entry_keys(entry)
@@ -334,6 +367,8 @@ class ActorResolver:
         """Register the entities of a sentence, in order, before its events are resolved."""
         memory.sent_starts.append(sent.start)
         number = len(memory.sent_starts) - 1
+        memory.here = self._states_named(sent)
+        memory.countries.update(code for code, _ in memory.here)
         for tok in sent:
             if tok.pos_ not in ("NOUN", "PROPN") or tok.dep_ in INNER_DEPS:
                 continue
@@ -358,6 +393,39 @@ class ActorResolver:
             if person:
                 memory.add_person(person, mention)
 
+    def _states_named(self, sent: Span) -> list[tuple[str, str]]:
+        """The states a sentence names (state and place names, capitals, demonyms, national
+        institutions), by a longest-match scan from its capitalised words: the context for
+        people and groups whose own phrase names no country."""
+        toks = list(sent)
+        n = len(toks)
+        out: list[tuple[str, str]] = []
+        i = 0
+        while i < n:
+            tok = toks[i]
+            if not tok.text[:1].isupper() or tok.ent_type_ == "PERSON" or (
+                    i and toks[i - 1].lower_ == "ethnic"):
+                i += 1
+                continue
+            entry = None
+            j = i + 1
+            for j in range(min(n, i + self._max_scan), i, -1):
+                if toks[j - 1].is_punct and j - 1 > i:
+                    continue
+                words = "".join(t.text_with_ws for t in toks[i:j - 1]) + toks[j - 1].text
+                entry = self.lookup(words)
+                if entry is not None:
+                    break
+            if entry is None:
+                i += 1
+                continue
+            compound = j + 1 < n and toks[j].text == "-" and toks[j + 1].lower_ not in LED_WORDS
+            if entry.kind in ("state", "seat", "place", "demonym", "org") and entry.code \
+                    and entry.code not in NON_STATE_CODES and not compound:
+                out.append((entry.code, words))
+            i = j
+        return out
+
     def resolve(self, head: Token, memory: DocumentMemory) -> Entity:
         """Code the noun phrase headed by `head` (see module doc)."""
         head = _phrase_head(head)
@@ -380,7 +448,8 @@ class ActorResolver:
             return self._pronoun(head, memory, depth), None
 
         doc = head.doc
-        start = _mention_start(head)
+        head, name_start = _person_name_head(head)
+        start = min(_mention_start(head), name_start)
         tokens = [t for t in doc[start: head.i + 1]
                   if t.dep_ not in ("det", "predet") or t.i == head.i]
         poss: list[Token] = []  # outermost possessors in the phrase ("the party's leader X")
@@ -441,19 +510,25 @@ class ActorResolver:
         title: Entry | None = None
         title_mod: str | None = None
         notes: list[str] = []
+        people: tuple[Entry, str] | None = None  # an ethnic or religious modifier
         for i, j, e in segs[:-1]:
             if e is None:
                 continue
             seg_text = " ".join(t.text for t in content[i:j])
             if e.kind == "ignore":
                 notes.append(f"'{seg_text}' is ambiguous")
+            elif e.kind == "ethnic":
+                people = (e, seg_text)
             elif e.kind in NAMED_KINDS:
                 if e.kind == "demonym" and ethnic:
                     notes.append(f"'ethnic {seg_text}' is not a nationality")
                     continue
-                if j + 1 < len(content) and content[j].text == "-":  # "Russian-backed"
-                    notes.append(f"'{seg_text}-{content[j + 1].text}' is not a nationality")
-                    continue
+                if j + 1 < len(content) and content[j].text == "-":
+                    if content[j + 1].lower_ not in LED_WORDS:  # "Russian-backed"
+                        notes.append(f"'{seg_text}-{content[j + 1].text}' is not a "
+                                     "nationality")
+                        continue
+                    seg_text += f"-{content[j + 1].text}"  # "Saudi-led": the leader's side
                 clue = self._clue(e, seg_text)
             elif e.sector or e.code:
                 if e.kind == "role":
@@ -469,11 +544,28 @@ class ActorResolver:
             said = " ".join(t.text for t in content[hi:hj])
             plural = head.tag_ in ("NNS", "NNPS") or norm(said) != norm(hs.pattern)
             kind = "group" if plural else "person"
+            if clue is None:  # "the Albanians of southern Serbia", "ethnic Turks in Sweden"
+                place, _ = self._prep_clue(head, memory, depth, ("of", "in") if ethnic
+                                           else ("of",))
+                if place is not None and place.kind in ("state", "place", "seat"):
+                    clue = place
             if ethnic:
+                why = f"'{text}' is an ethnic group, not a nationality"
+                if clue is not None:
+                    return self._entity(head, start, text, clue.code, None,
+                                        self.canonical(clue.code), kind,
+                                        f"{why}; they live in {clue.why}"), None
+                found = memory.context_country()
+                if found is not None:
+                    return self._entity(head, start, text, found[0], None,
+                                        self.canonical(found[0]), kind,
+                                        f"{why}; country from context: {found[1]}"), None
                 return self._entity(head, start, text, None, None, None, kind,
-                                    f"'{text}' is an ethnic group, not a nationality"), None
-            if clue is not None and clue.kind in ("state", "demonym"):  # "Bosnian Serbs"
-                return self._entity(head, start, text, clue.code, clue.sector, clue.name, kind,
+                                    f"{why}; no of/in place and no single country in "
+                                    "context"), None
+            if clue is not None and clue.kind in ("state", "demonym", "place", "seat"):
+                return self._entity(head, start, text, clue.code, clue.sector,
+                                    self.canonical(clue.code) or clue.name, kind,
                                     f"{clue.why} + demonym '{said}' as a noun"), None
             return self._entity(head, start, text, hs.code, hs.sector, self.canonical(hs.code),
                                 kind, f"demonym '{said}' as a noun"), None
@@ -483,7 +575,7 @@ class ActorResolver:
             clue = self._outer_clue(poss[0], memory, depth, "possessive")
         if hs is not None and hs.kind in NOUN_KINDS:
             return self._noun(head, start, text, hs, clue, mod_sector, former, definite,
-                              memory, depth, from_appos, notes), None
+                              memory, depth, from_appos, notes, people), None
         if hs is not None and hs.kind == "person":  # a known office holder: a fallback only
             segs = segs[:-1] + [(k, k + 1, None) for k in range(hi, hj)]
             return self._proper_or_unknown(head, start, text, content, segs, clue, title,
@@ -616,16 +708,28 @@ class ActorResolver:
 
     def _noun(self, head: Token, start: int, text: str, hs: Entry, clue: _Clue | None,
               mod_sector: str | None, former: bool, definite: bool, memory: DocumentMemory,
-              depth: int, from_appos: bool, notes: list[str]) -> Entity:
-        """A job, group or institution noun: sector from the noun, country from around."""
+              depth: int, from_appos: bool, notes: list[str],
+              people: tuple[Entry, str] | None = None) -> Entity:
+        """A job, group or institution noun: sector from the noun, country from around:
+        the phrase, its of/from/in phrase, its apposition, the noun's default country, an
+        earlier mention it describes, then the country the text makes clear. An ethnic or
+        religious group ("Kurds", "Ibo elders") is placed by the text before its default."""
         plural = head.tag_ in ("NNS", "NNPS")
         kind = {"role": "group" if plural else "person", "group": "group", "body": "org",
-                "country": "state"}[hs.kind]
+                "country": "state", "ethnic": "group",
+                "equipment": "group" if plural else "org"}[hs.kind]
+        if hs.kind == "ethnic":
+            people = (hs, hs.pattern)
         generic = hs.sector is None and hs.code is None
         person_name = None
         why = []
-        if clue is None and hs.code is None:  # a noun's own code beats outer clues
+        default = people[0].code if people else hs.code
+        if clue is None and (hs.code is None or people):
             clue, _ = self._prep_clue(head, memory, depth, ("of", "from", "in"))
+        elif clue is None:  # a noun's default country yields only to "of": "Congress of Peru"
+            clue, _ = self._prep_clue(head, memory, depth, ("of",))
+            if clue is not None and clue.kind not in ("state", "place", "seat", "demonym"):
+                clue = None
         appos, appos_person = self._appos(head, memory, depth, from_appos)
         if appos_person:
             person_name = appos_person
@@ -647,18 +751,26 @@ class ActorResolver:
             code = clue.code
             name = clue.name if clue.kind == "org" else self.canonical(code) or clue.name
             why.append(f"{clue.why} + '{hs.pattern}'")
-        elif hs.code:
+        elif hs.code and not people:
             code, name = hs.code, self.canonical(hs.code)
             why.append(f"'{hs.pattern}' implies {hs.code}")
-        elif definite:
+        elif definite and hs.kind != "ethnic":
             ref = memory.antecedent(head, _description_filter(hs, kind, sector))
             if ref is not None:
                 code, name = ref.code, ref.name
                 sector = sector or ref.sector
                 why.append(f"description → {ref.text}")
+        if code is None and (sector or people) and hs.kind not in ("country", "equipment"):
+            found = memory.context_country()
+            if found is not None:
+                code, name = found[0], self.canonical(found[0])
+                why.append(f"'{hs.pattern}': country from context: {found[1]}")
+        if code is None and people and default:
+            code, name = default, self.canonical(default)
+            why.append(f"'{people[1]}' mostly live in {default}")
         if code is None:
             why.append(f"'{hs.pattern}': no country in the phrase, its possessor, of/from/in "
-                       "phrase, apposition or earlier mentions")
+                       "phrase, apposition, earlier mentions or context")
         why.append(f"sector {sector}" if sector else "no sector")
         if person_name:
             name = person_name
@@ -693,8 +805,12 @@ class ActorResolver:
         if known is not None and remembered is not None and remembered.name != known.name:
             known = None  # "Laura Bush" earlier: this "Bush" is hers, not the table's
         appos, _ = self._appos(head, memory, depth, from_appos) if person_name else (None, None)
+        # a title right before a name makes it a person whatever the tagger says
+        titled = bool(name_toks) and any(e is title and content[j - 1].i + 1 == name_toks[0].i
+                                         for _, j, e in segs)
         is_person = bool(person_name) and (
             known is not None or head.ent_type_ == "PERSON" or remembered is not None
+            or titled and head.ent_type_ not in ("GPE", "LOC", "FAC")
             or head.ent_type_ not in NOT_PERSON_ENTS and (
                 title is not None or appos is not None and appos.kind in ("person", "group")))
         if not is_person:
@@ -741,12 +857,17 @@ class ActorResolver:
                 sector = sector or known.sector
                 why.append(f"'{known.pattern}' in the people table")
             person_name = known.name or person_name
+        if code is None and title is not None:  # "President Dos Santos" in an Angolan story
+            found = memory.context_country(office=title.sector in OFFICE_SECTORS)
+            if found is not None:
+                code = found[0]
+                why.append(f"office holder: country from context: {found[1]}")
         if former and sector in OFFICE_SECTORS:
             sector = "ELI"
             why.append("former")
         if code is None:
             why.append(f"person '{person_name}' with no country stated in the title, "
-                       "apposition or earlier mentions")
+                       "apposition, earlier mentions or context")
         return self._entity(head, start, text, code, sector, person_name, "person",
                             "person: " + "; ".join(notes + why)), person_name
 
@@ -829,6 +950,26 @@ def _mention_start(head: Token) -> int:
     while start < head.i and (doc[start].is_punct or doc[start].dep_ == "cc"):
         start += 1
     return start
+
+
+def _person_name_head(head: Token) -> tuple[Token, int]:
+    """A personal name the parser split ("Barack" as a preposition with "Obama" as its
+    object): the name's last word as head and its first word as start."""
+    if head.ent_type_ != "PERSON" or not head.text[:1].isupper():
+        return head, head.i
+    doc = head.doc
+    first = head.i
+    while first > 0 and doc[first].ent_iob_ == "I" and doc[first - 1].text[:1].isupper():
+        first -= 1
+    last = head.i
+    while last + 1 < len(doc) and doc[last + 1].ent_iob_ == "I" \
+            and doc[last + 1].text[:1].isupper():
+        last += 1
+    if last == head.i:
+        return head, first
+    if doc[last].head.i != head.i and head.head.i != last:
+        return head, head.i  # not one phrase in the parse: leave it
+    return doc[last], first
 
 
 def _phrase_head(tok: Token) -> Token:
