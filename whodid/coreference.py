@@ -4,7 +4,8 @@ No coreference package works offline with our parser, so this is a small rule-ba
 in the tradition of Hobbs (1978) and Lappin & Leass (1994): the candidates are the coded
 mentions the actor resolver has seen in the last few sentences; those that disagree in
 kind, gender or number, or that the syntax forbids ("Biden praised him": him is not Biden),
-are dropped; the rest are ranked by salience: nearer sentences first, then subjects of a
+are dropped; the rest are ranked by salience: nearer sentences first; in the pronoun's own
+sentence, the nearest clause around it first (Hobbs's search order); then subjects of a
 main clause, then other subjects, then the latest. A pronoun that is the subject of a
 speech verb ("He added ...") prefers the last speaker; a first-person pronoun inside
 reported speech ("we will respond", the minister said) is the speaker.
@@ -117,9 +118,21 @@ def gender_of(words: Iterable[str]) -> str | None:
 
 def clause_verb(tok: Token) -> Token:
     """The verb (or root) of the clause a token belongs to."""
-    while tok.dep_ not in ("ROOT",) and tok.pos_ not in ("VERB", "AUX"):
+    tok = tok.head if tok.head.i != tok.i else tok
+    while tok.dep_ != "ROOT" and tok.pos_ not in ("VERB", "AUX"):
         tok = tok.head
     return tok
+
+
+def clause_path(tok: Token) -> list[int]:
+    """The verbs of the clauses around a token, innermost first, up to the root."""
+    path: list[int] = []
+    verb = clause_verb(tok)
+    while True:
+        path.append(verb.i)
+        if verb.head.i == verb.i:
+            return path
+        verb = clause_verb(verb)
 
 
 def is_speaker(tok: Token) -> bool:
@@ -184,6 +197,7 @@ class Discourse:
         favours earlier speakers; `prefer` is the position of a mention the pronoun most
         likely points to (a possessive's own clause subject)."""
         here = self.sentence_of(tok)
+        path: list[int] | None = None
         best: Mention | None = None
         best_score = float("-inf")
         for m in reversed(self.mentions):
@@ -206,6 +220,13 @@ class Discourse:
                         continue
                     agrees = False
                     score -= 12.0  # "they" for a state: only when no group will do
+            if distance == 0:  # Hobbs: the nearest clause around the pronoun first
+                path = path if path is not None else clause_path(tok)
+                doc = tok.doc
+                depth = next((k for k, v in enumerate(path)
+                              if doc[v].left_edge.i <= m.position <= doc[v].right_edge.i),
+                             len(path))
+                score -= 5.0 * depth
             score += 3.0 if m.subject else 0.0
             score += 1.0 if m.main else 0.0
             score += 4.0 if speaker and m.speaker else 0.0
