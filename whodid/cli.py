@@ -87,6 +87,221 @@ def cmd_bench(args: argparse.Namespace) -> int:
     return 0
 
 
+# -- the store: ingest, events, dyads, docs, export (docs/store.md) --------------------------
+def _default_db() -> str:
+    import os
+
+    from whodid.store import DEFAULT_DB
+
+    return os.environ.get("WHODID_DB") or DEFAULT_DB
+
+
+def _store_errors(func):
+    """A store or query problem is one line on standard error and exit status 2."""
+    import functools
+
+    @functools.wraps(func)
+    def wrapper(args: argparse.Namespace) -> int:
+        from whodid.queries import QueryError
+        from whodid.store import StoreError
+
+        try:
+            return func(args)
+        except (StoreError, QueryError) as exc:
+            print(f"whodid: {exc}", file=sys.stderr)
+            return 2
+
+    return wrapper
+
+
+@_store_errors
+def cmd_ingest(args: argparse.Namespace) -> int:
+    from whodid.ingest import Progress, ingest
+
+    def on_error(err: dict[str, Any]) -> None:
+        print(_json_line(err), file=sys.stderr, flush=True)
+
+    def on_batch(summary: Any) -> None:
+        print(f"committed batch {summary.batches}: {summary.coded} coded, "
+              f"{summary.skipped} skipped, {summary.failed} failed, {summary.events} events",
+              file=sys.stderr, flush=True)
+
+    progress = Progress(bar=sys.stderr.isatty() and not args.verbose, on_error=on_error,
+                        on_batch=on_batch if args.verbose else None)
+    paths = args.paths or ([] if args.recode else ["-"])
+    summary = ingest(paths, args.db, _options(args), processes=args.processes,
+                     recode=args.recode, published=args.published, progress=progress,
+                     batch_docs=args.batch)
+    s = summary
+    print(f"{args.db}: {s.read} read, {s.coded} coded, {s.skipped} skipped as already stored, "
+          f"{s.failed} failed")
+    extra = f"events stored: {s.events}; near-duplicates linked: {s.duplicates}"
+    if s.recoded:
+        extra += f"; recoded: {s.recoded}"
+    print(extra)
+    if s.stale:
+        print(f"{s.stale} of the skipped were coded by another pipeline version; "
+              "--recode codes them again")
+    if s.failed:
+        print(f"errors: whodid docs --errors --db {args.db}")
+    return 1 if s.read == 0 and s.failed else 0
+
+
+def _open_store(args: argparse.Namespace):
+    from whodid.store import connect
+
+    return connect(args.db, read_only=True)
+
+
+@_store_errors
+def cmd_events(args: argparse.Namespace) -> int:
+    from whodid.export import write_csv, write_jsonl
+    from whodid.queries import EventFilter, event_records
+    from whodid.table import format_table
+
+    filt = EventFilter.from_args(args)
+    con = _open_store(args)
+    try:
+        if args.format == "jsonl":
+            write_jsonl(con, filt, sys.stdout, args.limit)
+        elif args.format == "csv":
+            write_csv(con, filt, sys.stdout, args.limit)
+        else:
+            records = [json.loads(r) for (r,) in event_records(con, filt, args.limit).fetchall()]
+            print(format_table(records))
+    finally:
+        con.close()
+    return 0
+
+
+@_store_errors
+def cmd_dyads(args: argparse.Namespace) -> int:
+    from whodid.export import write_rows
+    from whodid.queries import EventFilter, dyads
+
+    con = _open_store(args)
+    try:
+        columns, rows = dyads(con, EventFilter.from_args(args), args.period, args.by_sector)
+    finally:
+        con.close()
+    write_rows(columns, rows, args.format, sys.stdout)
+    return 0
+
+
+@_store_errors
+def cmd_docs(args: argparse.Namespace) -> int:
+    from whodid.export import write_rows
+    from whodid.queries import counts, documents, errors
+
+    con = _open_store(args)
+    try:
+        if args.errors:
+            columns, rows = errors(con, args.limit)
+        else:
+            columns, rows = documents(con, args.doc, args.limit)
+        total = counts(con)
+    finally:
+        con.close()
+    write_rows(columns, rows, args.format, sys.stdout)
+    if args.format == "table" and not args.errors:
+        print(f"{total['documents']} documents ({total['duplicates']} near-duplicates), "
+              f"{total['events']} events, {total['errors']} errors"
+              + (" (--errors lists them)" if total["errors"] else ""))
+    return 0
+
+
+@_store_errors
+def cmd_export(args: argparse.Namespace) -> int:
+    from whodid.export import export
+    from whodid.queries import EventFilter
+
+    out = Path(args.out) if args.out else None
+    con = _open_store(args)
+    try:
+        n = export(con, args.format, out, EventFilter.from_args(args), sys.stdout, args.limit)
+    finally:
+        con.close()
+    if out is not None:
+        print(f"{n} events written to {out} ({args.format})", file=sys.stderr)
+    return 0
+
+
+def add_store_commands(sub: Any, knowledge: Any) -> None:
+    """The store's verbs: ingest writes the store, the others only read it."""
+    from whodid.export import EXPORT_FORMATS
+    from whodid.queries import PERIODS
+
+    def db(p: argparse.ArgumentParser) -> None:
+        p.add_argument("--db", default=_default_db(), metavar="FILE",
+                       help="the store (default $WHODID_DB or whodid.duckdb here)")
+
+    def filters(p: argparse.ArgumentParser) -> None:
+        g = p.add_argument_group("filters (combined with AND; text is case-insensitive)")
+        g.add_argument("--actor", help="an actor's code, or part of its name or text")
+        g.add_argument("--recipient", help="a recipient's code, or part of its name or text")
+        g.add_argument("--country", help="code of the actor or the recipient (e.g. SRB)")
+        g.add_argument("--sector", help="sector of the actor or the recipient (e.g. GOV)")
+        g.add_argument("--type", help="PLOVER event type (e.g. ACCUSE)")
+        g.add_argument("--mode", help="PLOVER mode (e.g. allege)")
+        g.add_argument("--status", help="asserted, alleged, denied, negated, future, hypothetical")
+        g.add_argument("--since", metavar="DATE", help="event date on or after (YYYY[-MM[-DD]])")
+        g.add_argument("--until", metavar="DATE", help="event date on or before (YYYY[-MM[-DD]])")
+        g.add_argument("--text", help="words in the event's sentence")
+        g.add_argument("--doc", help="a document id")
+        g.add_argument("--unique", action="store_true",
+                       help="leave out the events of near-duplicate copies")
+
+    p = sub.add_parser("ingest", help="code documents into the store (skips what it holds)")
+    p.add_argument("paths", nargs="*",
+                   help=".txt, .jsonl, .csv, .html, folders, or - for JSONL on stdin (default -; "
+                        "with --recode and no path: the stored documents)")
+    db(p)
+    p.add_argument("--recode", action="store_true",
+                   help="code again documents stored by another pipeline version")
+    p.add_argument("--processes", type=int, default=1, metavar="N",
+                   help="parse and code in N processes")
+    p.add_argument("--published", metavar="YYYY-MM-DD",
+                   help="publication date for documents that have none (plain text)")
+    p.add_argument("--batch", type=int, default=200, metavar="N",
+                   help="documents per transaction (what a crash can cost; default 200)")
+    p.add_argument("--verbose", action="store_true",
+                   help="a line on stderr per committed batch instead of a progress bar")
+    knowledge(p)
+    p.set_defaults(func=cmd_ingest)
+
+    p = sub.add_parser("events", help="stored events matching filters")
+    db(p)
+    filters(p)
+    p.add_argument("--format", choices=("table", "jsonl", "csv"), default="table")
+    p.add_argument("--limit", type=int, metavar="N")
+    p.set_defaults(func=cmd_events)
+
+    p = sub.add_parser("dyads", help="event counts and mean score per period, dyad and quad class")
+    db(p)
+    filters(p)
+    p.add_argument("--period", choices=tuple(PERIODS), default="month")
+    p.add_argument("--by-sector", action="store_true",
+                   help="sides as code/sector (SRB/GOV) instead of code")
+    p.add_argument("--format", choices=("table", "jsonl", "csv"), default="table")
+    p.set_defaults(func=cmd_dyads)
+
+    p = sub.add_parser("docs", help="stored documents with their events, duplicates and errors")
+    db(p)
+    p.add_argument("--errors", action="store_true", help="list the stored errors instead")
+    p.add_argument("--doc", help="only this document id")
+    p.add_argument("--limit", type=int, metavar="N")
+    p.add_argument("--format", choices=("table", "jsonl", "csv"), default="table")
+    p.set_defaults(func=cmd_docs)
+
+    p = sub.add_parser("export", help="write stored events as jsonl, csv, parquet or gdelt")
+    db(p)
+    p.add_argument("--format", choices=EXPORT_FORMATS, default="jsonl")
+    p.add_argument("--out", metavar="PATH", help="file to write (default standard output)")
+    p.add_argument("--limit", type=int, metavar="N")
+    filters(p)
+    p.set_defaults(func=cmd_export)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="whodid", description="Read news and write down who did what to whom.")
@@ -127,6 +342,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--limit", type=int, metavar="N", help="only the first N documents")
     p.add_argument("--json", metavar="FILE", help="write the full report as JSON")
     p.set_defaults(func=cmd_bench)
+
+    add_store_commands(sub, knowledge)
     return parser
 
 
