@@ -219,12 +219,13 @@ def _regions(iso2_to_3: dict[str, str], gc) -> Iterable[Entry]:
         name = sub.name
         forms = {name.split("[")[0].strip()}
         forms.update(re.findall(r"\[([^\]]+)\]", name))
-        for form in list(forms):
+        short = set()
+        for form in forms:
             words = form.split()
             while len(words) > 1 and (words[-1][:1].islower() or words[-1] in REGION_WORDS):
                 words.pop()
-            forms.add(" ".join(words))
-        for form in forms:
+            short.add(" ".join(words))
+        for form in forms | short:
             if len(form) >= 4 and "," not in form:
                 found.setdefault(form, set()).add(code)
     for state in gc.get_us_states().values():
