@@ -330,3 +330,155 @@ def test_package_tables_load_without_clashes():
 
 def test_default_resolver_is_cached():
     assert get_resolver() is get_resolver()
+
+
+# More mentions in sentence context, written for these tests: (text, head, nth, code, sector)
+MORE_CASES = [
+    # states: informal, historical and misspelt forms
+    ("Persia ratified the treaty in 1857.", "Persia", 0, "IRN", None),
+    ("Zaire closed its embassy.", "Zaire", 0, "COD", None),
+    ("Kampuchea rejected the plan.", "Kampuchea", 0, "KHM", None),
+    ("Ethopia reopened the border.", "Ethopia", 0, "ETH", None),
+    ("Afganistan protested to Tehran.", "Afganistan", 0, "AFG", None),
+    ("Quatar's emir called for calm.", "emir", 0, "QAT", "GOV"),
+    ("East Timor joined the bloc.", "Timor", 0, "TLS", None),
+    ("The Netherlands recalled its envoy.", "Netherlands", 0, "NLD", None),
+    # capitals and seats of power
+    ("Nairobi expelled the diplomat.", "Nairobi", 0, "KEN", "GOV"),
+    ("Ankara summoned the Swedish envoy.", "Ankara", 0, "TUR", "GOV"),
+    ("Ankara summoned the Swedish envoy.", "envoy", 0, "SWE", "GOV"),
+    ("Riyadh cut oil output.", "Riyadh", 0, "SAU", "GOV"),
+    ("Canberra protested the detention.", "Canberra", 0, "AUS", "GOV"),
+    # regions and provinces act for their state
+    ("Rebels in Idlib shelled the town.", "Rebels", 0, "SYR", "REB"),
+    ("Police in Sindh arrested the suspect.", "Police", 0, "PAK", "COP"),
+    ("Officials in Texas sued the firm.", "Officials", 0, "USA", "GOV"),
+    ("A militant group in Northern Ireland claimed the blast.", "group", 0, "GBR", "REB"),
+    # demonyms
+    ("Bolivian miners blocked the highway.", "miners", 0, "BOL", "LAB"),
+    ("Ghanaian doctors went on strike.", "doctors", 0, "GHA", "MED"),
+    ("Cuban dissidents were released.", "dissidents", 0, "CUB", "OPP"),
+    ("Moroccan judges acquitted him.", "judges", 0, "MAR", "JUD"),
+    ("Two Lebanese journalists were detained.", "journalists", 0, "LBN", "JRN"),
+    ("Saudi-led forces bombed the port.", "forces", 0, "SAU", "MIL"),
+    ("Iranian-backed militias fired rockets.", "militias", 0, "", "UAF"),
+    # institutions named by a noun
+    ("The Brazilian congress approved the budget.", "congress", 0, "BRA", "LEG"),
+    ("Congress passed the aid bill.", "Congress", 0, "USA", "LEG"),
+    ("The Kenyan central bank raised rates.", "bank", 0, "KEN", "GOV"),
+    ("The supreme court of Pakistan disqualified him.", "court", 0, "PAK", "JUD"),
+    ("Norway's parliament approved the deal.", "parliament", 0, "NOR", "LEG"),
+    ("The Chilean navy rescued the crew.", "navy", 0, "CHL", "MIL"),
+    ("Indonesian intelligence warned of attacks.", "intelligence", 0, "IDN", "SPY"),
+    ("The Mexican interior ministry denied it.", "ministry", 0, "MEX", "GOV"),
+    # international organisations
+    ("The World Bank froze the loan.", "Bank", 0, "IGO", None),
+    ("OPEC agreed to cut production.", "OPEC", 0, "IGO", None),
+    ("ECOWAS suspended Mali.", "ECOWAS", 0, "IGO", None),
+    ("The UN Security Council extended the mandate.", "Council", 0, "UNO", None),
+    ("UN peacekeepers left the town.", "peacekeepers", 0, "UNO", "MIL"),
+    ("The UNHCR moved the refugees.", "UNHCR", 0, "UNO", None),
+    ("Human Rights Watch accused the police.", "Watch", 0, "NGO", None),
+    # armed groups
+    ("Al-Shabaab fighters attacked the base.", "fighters", 0, "SOM", "REB"),
+    ("The UNITA armed wing refused to disarm.", "wing", 0, "AGO", "REB"),
+    ("The PKK claimed the ambush.", "PKK", 0, "TUR", "REB"),
+    ("Gunmen kidnapped the mayor.", "Gunmen", 0, None, "UAF"),
+    # people with offices
+    ("Vice-President Amos Kiprop declined to resign over the Kenyan scandal.", "Kiprop", 0,
+     "KEN", "GOV"),
+    ("President Luis Arce spoke in La Paz.", "Arce", 0, "BOL", "GOV"),
+    ("Judge Marta Rios, of Argentina, ordered the arrest.", "Rios", 0, "ARG", "JUD"),
+    ("Tomas Berg, the Swedish ambassador, left Moscow.", "Berg", 0, "SWE", "GOV"),
+    ("The Nigerien defence minister, Aliou Sani, visited the troops.", "Sani", 0, "NER",
+     "GOV"),
+    ("Former Italian prime minister Carlo Monti spoke.", "Monti", 0, "ITA", "ELI"),
+    ("Ana Kovac, a Croatian lawmaker, resigned.", "Kovac", 0, "HRV", "LEG"),
+    ("Ana Kovac, a Croatian lawmaker, resigned. Kovac cited threats.", "Kovac", 1, "HRV",
+     "LEG"),
+    ("Barack Obama and Vladimir Putin will meet in Zurich.", "Barack", 0, "USA", "GOV"),
+    # unplaced office holders and groups placed by the text
+    ("President Kofi Ansah rejected the demands of Ghanaian unions.", "Ansah", 0, "GHA",
+     "GOV"),
+    ("An Argentine judge summoned former president Raul Vidal over arms sales to Ecuador.",
+     "Vidal", 0, "ARG", "ELI"),
+    ("Protesters in Lima clashed with police.", "police", 0, "PER", "COP"),
+    ("Prisoners rioted at a jail in Honduras.", "Prisoners", 0, "HND", "CRM"),
+    ("Supporters of Bolivia's opposition blocked roads.", "Supporters", 0, "BOL", "CVL"),
+    # ethnic and religious groups
+    ("Kurds in Syria held a rally.", "Kurds", 0, "SYR", "CVL"),
+    ("Ethnic Hungarians in Romania demanded autonomy.", "Hungarians", 0, "ROU", None),
+    ("The Serbs of Kosovo boycotted the vote.", "Serbs", 0, "KOS", None),
+    ("Karen rebels attacked an army post.", "rebels", 0, "MMR", "REB"),
+    ("Uighur activists protested.", "activists", 0, "CHN", "CVL"),
+    ("Yoruba elders met the governor.", "elders", 0, "NGA", "CVL"),
+    ("Shiite clerics in Iraq called for calm.", "clerics", 0, "IRQ", "REL"),
+    ("Coptic Christians marched in Cairo.", "Christians", 0, "EGY", "REL"),
+    # pronouns and descriptions
+    ("Portugal vetoed the plan. It said the terms were unfair.", "It", 0, "PRT", None),
+    ("Zambian soldiers crossed the border. They were withdrawn a day later.", "They", 0,
+     "ZMB", "MIL"),
+    ("Greek Prime Minister Nikos Pappas met the envoy. He said talks would go on.", "He", 0,
+     "GRC", "GOV"),
+    ("Ecuador's interior ministry denied the claim. The ministry said no one was hurt.",
+     "ministry", 1, "ECU", "GOV"),
+    ("Czech police detained two men. The police said they were smugglers.", "police", 1,
+     "CZE", "COP"),
+    ("Uruguay recalled its envoy. The country said it was insulted.", "country", 0, "URY",
+     None),
+    ('"We will not pay," the Egyptian finance minister said.', "We", 0, "EGY", "GOV"),
+]
+
+
+@pytest.mark.parametrize(("text", "head", "nth", "code", "sector"), MORE_CASES,
+                         ids=[f"{c[1]}:{c[0][:40]}" for c in MORE_CASES])
+def test_more_codes(nlp, resolver, text, head, nth, code, sector):
+    entity = code_of(nlp, resolver, text, head, nth)
+    assert (entity.code or "", entity.sector) == (code or "", sector), entity
+    assert entity.why
+
+
+def test_the_tables_cover_at_least_150_mentions():
+    assert len(CASES) + len(MORE_CASES) + len(UNKNOWN) >= 150
+
+
+def test_user_folder_adds_an_actor_without_code_changes(nlp, tmp_path: Path, monkeypatch):
+    folder = tmp_path / "my_actors"
+    folder.mkdir()
+    (folder / "actors_local.csv").write_text(
+        "pattern,code,sector,name,kind\n"
+        "Brigada Norte,COL,PRM,Brigada Norte,org\n", encoding="utf-8")
+    monkeypatch.setenv("WHODID_ACTORS", str(folder))
+    entity = code_of(nlp, ActorResolver(), "Brigada Norte burned the village.", "Norte")
+    assert (entity.code, entity.sector, entity.name) == ("COL", "PRM", "Brigada Norte")
+    monkeypatch.setenv("WHODID_ACTORS", str(tmp_path / "missing"))
+    with pytest.raises(ValueError, match="WHODID_ACTORS"):
+        ActorResolver()
+
+
+def test_cli_actors_option_adds_an_actor(tmp_path: Path, capsys):
+    import json
+
+    from whodid.cli import main
+
+    actors = tmp_path / "actors_extra.csv"
+    actors.write_text("pattern,code,sector,name,kind\n"
+                      "Frente Zorro,ECU,REB,Frente Zorro,org\n", encoding="utf-8")
+    doc = tmp_path / "news.txt"
+    doc.write_text("Frente Zorro attacked Peruvian soldiers on Monday.", encoding="utf-8")
+    assert main(["code", "--published", "2024-05-02", "--actors", str(actors), str(doc)]) == 0
+    records = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    actors_coded = [(a["code"], a["sector"], a["name"]) for r in records for a in r["actor"]]
+    assert ("ECU", "REB", "Frente Zorro") in actors_coded, records
+
+
+def test_cli_malformed_actor_file_is_a_clear_error(tmp_path: Path):
+    from whodid.cli import main
+
+    bad = tmp_path / "actors_bad.csv"
+    bad.write_text("pattern,code,sector,name,kind\nFrente Zorro,ECU,REBEL,,org\n",
+                   encoding="utf-8")
+    doc = tmp_path / "news.txt"
+    doc.write_text("Frente Zorro attacked.", encoding="utf-8")
+    with pytest.raises(ValueError, match=r"actors_bad\.csv:2: sector 'REBEL'"):
+        main(["code", "--actors", str(bad), str(doc)])

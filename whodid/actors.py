@@ -359,7 +359,9 @@ class _Clue:
 class ActorResolver:
     """Codes noun phrases to country + sector from tables built once (see module doc)."""
 
-    def __init__(self, extra_files: Sequence[Path] = ()) -> None:
+    def __init__(self, extra_files: Sequence[Path] = (), user: bool = True) -> None:
+        """Package tables, then the user's (WHODID_ACTORS, unless `user` is False), then
+        `extra_files` (the CLI's --actors): a later row for a pattern replaces an earlier."""
         self._table: dict[str, Entry] = {}
         self._names: dict[str, str] = dict(_country_names())
         self._max_words = 1
@@ -368,7 +370,7 @@ class ActorResolver:
         for path in sorted(DATA_DIR.glob("actors_*.csv")):
             for entry in read_table(path):
                 self._add(entry)
-        for path in extra_files:
+        for path in [*(user_files() if user else ()), *extra_files]:
             for entry in read_table(path):
                 self._add(entry)
         self._max_words = min(self._max_words, 8)
@@ -1109,6 +1111,25 @@ def _description_filter(hs: Entry, kind: str,
         else {"org", "state"}
     return lambda m: (m.kind in kinds and m.code is not None
                       and (sector is None or m.sector == sector))
+
+
+def user_files() -> list[Path]:
+    """The actor files named by the WHODID_ACTORS environment variable: files, or folders
+    whose *.csv files are read in name order, separated by the platform's path separator."""
+    import os
+
+    found: list[Path] = []
+    for part in os.environ.get("WHODID_ACTORS", "").split(os.pathsep):
+        if not part.strip():
+            continue
+        path = Path(part).expanduser()
+        if path.is_dir():
+            found += sorted(path.glob("*.csv"))
+        elif path.exists():
+            found.append(path)
+        else:
+            raise ValueError(f"WHODID_ACTORS names {path}, which does not exist")
+    return found
 
 
 @functools.cache
