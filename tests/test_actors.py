@@ -482,3 +482,19 @@ def test_cli_malformed_actor_file_is_a_clear_error(tmp_path: Path):
     doc.write_text("Frente Zorro attacked.", encoding="utf-8")
     with pytest.raises(ValueError, match=r"actors_bad\.csv:2: sector 'REBEL'"):
         main(["code", "--actors", str(bad), str(doc)])
+
+
+def test_profile_reports_the_resolver_share(tmp_path: Path):
+    import json
+
+    from whodid.actors import profile_resolution
+
+    corpus = tmp_path / "docs.jsonl"
+    texts = ["Chilean police arrested two students. They were released later.",
+             "Kenya criticised Uganda."]
+    corpus.write_text("\n".join(json.dumps({"id": f"d{i}", "text": text})
+                                for i, text in enumerate(texts)), encoding="utf-8")
+    report = profile_resolution(5, corpus)
+    assert report["documents"] == 2 and report["tokens"] > 10
+    assert 0 < report["resolver_s"] < report["code_s"]
+    assert 0 < report["resolver_share_of_total"] < report["resolver_share_of_coding"] < 1

@@ -1177,7 +1177,74 @@ def _benchmark(argv: Sequence[str]) -> None:
           f"({(t5 - t4) / n * 1e6:.1f} µs each)")
 
 
+DEFAULT_PROFILE_CORPUS = Path(__file__).resolve().parents[2] / "shared" / "data" / "dev" \
+    / "polnear_train.jsonl"
+
+
+def profile_resolution(n: int = 100, path: Path | str = DEFAULT_PROFILE_CORPUS) -> dict[str, float]:
+    """Code the first `n` documents of a JSONL corpus and measure the time spent inside the
+    actor resolver (observe, resolve, canonical, new_document) against parsing and the
+    whole of coding. Returns seconds and shares; `whodid.actors --profile` prints them."""
+    import json
+    import time
+
+    from whodid.coder import Coder
+    from whodid.records import Document
+
+    coder = Coder()
+    resolver = ActorResolver()
+    spent = [0.0]
+
+    def timed(method):
+        def wrapper(*args, **kwargs):
+            t0 = time.perf_counter()
+            try:
+                return method(*args, **kwargs)
+            finally:
+                spent[0] += time.perf_counter() - t0
+        return wrapper
+
+    for name in ("observe", "resolve", "canonical", "new_document"):
+        setattr(resolver, name, timed(getattr(resolver, name)))
+    coder.resolver = resolver
+    docs = []
+    with Path(path).open(encoding="utf-8") as fh:
+        for line in fh:
+            if len(docs) >= n:
+                break
+            raw = json.loads(line)
+            docs.append(Document(id=raw.get("id") or str(len(docs)), text=raw["text"],
+                                 published=raw.get("published")))
+    parse = code = 0.0
+    tokens = events = 0
+    for doc in docs:
+        t0 = time.perf_counter()
+        parsed = coder.parse(doc.text)
+        t1 = time.perf_counter()
+        events += len(coder.code_parsed(doc, parsed))
+        t2 = time.perf_counter()
+        parse, code, tokens = parse + t1 - t0, code + t2 - t1, tokens + len(parsed)
+    return {"documents": len(docs), "tokens": tokens, "events": events, "parse_s": parse,
+            "code_s": code, "resolver_s": spent[0],
+            "resolver_share_of_total": spent[0] / (parse + code) if parse + code else 0.0,
+            "resolver_share_of_coding": spent[0] / code if code else 0.0}
+
+
+def _print_profile(argv: Sequence[str]) -> None:
+    n = int(argv[0]) if argv else 100
+    path = Path(argv[1]) if len(argv) > 1 else DEFAULT_PROFILE_CORPUS
+    r = profile_resolution(n, path)
+    print(f"{r['documents']} documents, {r['tokens']} tokens, {r['events']} records from {path}")
+    print(f"parse {r['parse_s']:.2f} s, coding after parse {r['code_s']:.2f} s, "
+          f"inside the actor resolver {r['resolver_s']:.2f} s")
+    print(f"resolver share: {r['resolver_share_of_total']:.1%} of parse + coding, "
+          f"{r['resolver_share_of_coding']:.1%} of coding after parse")
+
+
 if __name__ == "__main__":
     import sys
 
-    _benchmark(sys.argv[1:])
+    if sys.argv[1:2] == ["--profile"]:
+        _print_profile(sys.argv[2:])
+    else:
+        _benchmark(sys.argv[1:])
