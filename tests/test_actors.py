@@ -354,6 +354,10 @@ MORE_CASES = [
     ("Police in Sindh arrested the suspect.", "Police", 0, "PAK", "COP"),
     ("Officials in Texas sued the firm.", "Officials", 0, "USA", "GOV"),
     ("A militant group in Northern Ireland claimed the blast.", "group", 0, "GBR", "REB"),
+    # a city name big cities of several countries share: the one the document names
+    ("Tripoli rejected the plan.", "Tripoli", 0, "LBY", "GOV"),
+    ("The Lebanese army deployed. Gunmen in Tripoli fired at the soldiers.", "Gunmen", 0,
+     "LBN", "UAF"),
     # demonyms
     ("Bolivian miners blocked the highway.", "miners", 0, "BOL", "LAB"),
     ("Ghanaian doctors went on strike.", "doctors", 0, "GHA", "MED"),

