@@ -99,6 +99,7 @@ _PUNCT = str.maketrans({"’": "'", "‘": "'", "`": "'", "-": " ", "–": " ", 
 _WORDS = re.compile(r"\w+|[^\w\s]")
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def norm(text: str) -> str:
     """Lookup key: accents, dots, hyphens and case folded; acronyms keep their capitals
     so that "US" and "WHO" never match "us" and "who"."""
@@ -401,6 +402,7 @@ class ActorResolver:
         self._max_words = min(self._max_words, 8)
         self._max_scan = min(self._max_words, 6)
         self._index_near_misses()
+        self._shared = _shared_city_names()  # built here, not inside the first document
 
     def _add(self, entry: Entry) -> None:
         keys = entry_keys(entry)
@@ -521,7 +523,7 @@ class ActorResolver:
                 continue
             compound = j + 1 < n and toks[j].text == "-" and toks[j + 1].lower_ not in LED_WORDS
             shared = entry.kind in ("seat", "place") and entry.source.startswith("geonames") \
-                and norm(entry.pattern).lower() in _shared_city_names()
+                and norm(entry.pattern).lower() in self._shared
             if entry.kind in ("state", "seat", "place", "demonym", "org") and entry.code \
                     and entry.code not in NON_STATE_CODES and not compound and not shared:
                 out.append((entry.code, words))
@@ -799,7 +801,7 @@ class ActorResolver:
         kind = {"seat": "state", "state": "state", "place": "place", "org": "org",
                 "person": "person"}[e.kind]
         name = e.name or self.canonical(e.code)
-        others = _shared_city_names().get(norm(e.pattern).lower()) \
+        others = self._shared.get(norm(e.pattern).lower()) \
             if e.kind in ("place", "seat") and e.source.startswith("geonames") else None
         if others and not memory.countries[e.code]:
             named = [c for c in others if c != e.code and memory.countries[c]]
