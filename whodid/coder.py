@@ -291,7 +291,11 @@ class Coder:
                 and cand.governor.match.entry.embeds != "absorb"
                 and cand.token.dep_ in ("dobj", "pobj", "nsubjpass")):
             quad = self.lexicon.types[cand.event].quad
-            if quad in (1, 3) or not cand.actors or cand.actor_how.startswith("subject of"):
+            gov_quad = self.lexicon.types[cand.governor.event].quad
+            reason = cand.token.dep_ == "pobj" and cand.token.head.lower_ in ("for", "over")
+            if (quad in (1, 3) or not cand.actors or cand.actor_how.startswith("subject of")
+                    or reason and gov_quad in (1, 3)):
+                # "praised China for its assistance": the reason for a verbal act is its topic
                 cand.dropped = "topic of another event"
 
     def _embed(self, cand: Candidate) -> None:
