@@ -7,6 +7,8 @@ import json
 import sys
 from pathlib import Path
 
+import pytest
+
 from whodid.cli import main
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -104,3 +106,14 @@ def test_eval_json_report_keys(tmp_path, capsys):
         assert key in report
     assert (report["P"], report["R"], report["strict_F1"], report["status_acc"]) == (1.0, 1.0, 1.0, 1.0)
     assert "SANCTION" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("processes", ["1", "2"])
+def test_malformed_knowledge_file_stops_with_its_name(tmp_path, capsys, processes):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("triggers:\n  - {verb: snub, event: SNUB}\n", "utf-8")
+    doc = tmp_path / "d.txt"
+    doc.write_text("Peru snubbed Chile.", "utf-8")
+    code = main(["code", "--triggers", str(bad), "--processes", processes, str(doc)])
+    err = capsys.readouterr().err
+    assert code == 2 and str(bad) in err and "unknown event type" in err

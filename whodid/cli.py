@@ -56,8 +56,9 @@ def cmd_code(args: argparse.Namespace) -> int:
 def cmd_eval(args: argparse.Namespace) -> int:
     from whodid.evaluation import evaluate_files, format_report
     from whodid.records import Document
-    from whodid.runner import make_worker
+    from whodid.runner import check_knowledge, make_worker
 
+    check_knowledge(_options(args))
     work = make_worker(_options(args))
 
     def code_document(doc: dict[str, Any]) -> list[dict[str, Any]]:
@@ -358,10 +359,15 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"whodid: --published must be YYYY-MM-DD, got {args.published!r}",
                   file=sys.stderr)
             return 2
+    from whodid.runner import KnowledgeFileError
+
     try:
         return args.func(args)
     except BrokenPipeError:  # `whodid code ... | head`
         return 0
+    except KnowledgeFileError as exc:
+        print(f"whodid: {exc}", file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":

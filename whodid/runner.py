@@ -70,9 +70,28 @@ def _run(item: Document) -> Result:
     return _worker(item)
 
 
+class KnowledgeFileError(Exception):
+    """A user's trigger or actor file cannot be used; the message names file and entry."""
+
+
+def check_knowledge(options: CoderOptions) -> None:
+    """Load the user's knowledge files once here, so that a malformed one stops the run
+    with its file and line before any worker starts (a pool would only restart it)."""
+    from whodid.actors import ActorResolver
+    from whodid.lexicon import get_lexicon
+
+    try:
+        get_lexicon(tuple(options.triggers))
+        if options.actors:
+            ActorResolver(options.actors)
+    except (OSError, ValueError) as exc:
+        raise KnowledgeFileError(str(exc)) from exc
+
+
 def code_stream(items: Iterable[Document | dict[str, Any]], options: CoderOptions,
                 processes: int = 1) -> Iterator[Result]:
     """Results in input order. Error records from reading pass straight through."""
+    check_knowledge(options)
     def wrap(batch: list[Any], run: Callable[[Iterable[Document]], Iterator[Result]]):
         docs = [x for x in batch if isinstance(x, Document)]
         coded = run(docs)
