@@ -13,7 +13,7 @@ from spacy.tokens import Doc, Span, Token
 from whodid import dates, roles, speech, status
 from whodid.actors import ActorResolver, DocumentMemory, get_resolver
 from whodid.candidate import Candidate, DocState
-from whodid.lexicon import Lexicon, get_lexicon
+from whodid.lexicon import MODE_WHEN_ASKED, Lexicon, get_lexicon
 from whodid.nlp import DEFAULT_MODEL, load_model
 from whodid.records import Document, Entity, Event
 from whodid.triggers import find_triggers
@@ -37,9 +37,6 @@ STATE_ACTS = {("COERCE", "arrest"): "COP", ("COERCE", "deport"): "GOV",
 DESIRE_VERBS = {"want", "wish", "like", "prefer"}
 COMMITMENT_VERBS = {"agree", "pledge", "promise", "commit", "undertake"}
 FUTURE_TO_AGREE = {"CONSULT", "SUPPORT", "COOPERATE", "AID"}
-MODE_WHEN_ABSORBED = {  # mode of REQUEST/REJECT from what is asked or refused
-    "AID": "assist", "COOPERATE": "assist", "CONSULT": "meet", "RETREAT": "yield",
-    "CONCEDE": "yield", "AGREE": "change", "SUPPORT": "change"}
 THREAT_MODE_BY_EVENT_MODE = {"arrest": "arrest", "expel": "expel", "deport": "expel",
                              "discontinue": "relations", "withdraw": "relations"}
 
@@ -323,7 +320,7 @@ class Coder:
                 gov.recipients = cand.recipients
                 gov.why.append(f"recipient: from '{cand.match.text}'")
             if gov.event in ("REQUEST", "REJECT") and gov.mode is None:
-                gov.mode = MODE_WHEN_ABSORBED.get(cand.event, "change")
+                gov.mode = MODE_WHEN_ASKED.get(cand.event, "change")
             if (gov.event == "AGREE" and gov.token.lemma_ in DESIRE_VERBS
                     and self.lexicon.types[cand.event].quad == 3
                     and cand.token.head.i == gov.clause_head.i):
@@ -428,7 +425,7 @@ class Coder:
         elif (cand.status == "negated" and etype.quad in (1, 2)
               and status.modality(cand.token) is not None):
             cand.why.append(f"refused {cand.event} coded REJECT")
-            cand.mode = MODE_WHEN_ABSORBED.get(cand.event, "change")
+            cand.mode = MODE_WHEN_ASKED.get(cand.event, "change")
             cand.event, cand.status = "REJECT", "asserted"
 
     def _record(self, document: Document, cand: Candidate, k: int) -> Event:

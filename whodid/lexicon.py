@@ -20,6 +20,10 @@ SLOTS_FIXED = {"dobj", "dative", "ccomp_subject", "xcomp_object", "object_owner"
 ENTRY_KEYS = {"verb", "noun", "adj", "event", "mode", "cameo", "object", "object_not", "subject",
               "recipient", "embeds", "confidence", "inverse", "bare"}
 
+# The mode of a REQUEST or REJECT from the type of what is asked for or refused.
+MODE_WHEN_ASKED = {"AID": "assist", "COOPERATE": "assist", "CONSULT": "meet", "RETREAT": "yield",
+                   "CONCEDE": "yield", "AGREE": "change", "SUPPORT": "change"}
+
 DEFAULT_RECIPIENT = {
     "verb": ("dobj", "dative", "prep:to", "prep:with", "prep:against", "prep:on",
              "object_owner"),

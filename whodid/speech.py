@@ -2,7 +2,8 @@
 
 - "X said it had never had dealings with Y": a denial by X (REJECT deny), the act denied;
 - "X said Y was covertly supplying Z": an allegation by X (ACCUSE allege), the act alleged;
-- "X called Y a crime", "X said Y was a foolish attempt": a disapproval of Y by X.
+- "X called Y a crime", "X said Y was a foolish attempt": a disapproval of Y by X;
+- "X said Y must do Z": a demand by X on Y (REQUEST).
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from spacy.tokens import Span, Token
 
 from whodid import roles
 from whodid.candidate import Candidate, DocState
-from whodid.lexicon import Trigger
+from whodid.lexicon import MODE_WHEN_ASKED, Trigger
 from whodid.triggers import Match, lemma
 
 if TYPE_CHECKING:
@@ -21,8 +22,6 @@ if TYPE_CHECKING:
     from whodid.coder import Coder
 
 CLAUSE_EDGES = {"conj", "xcomp", "aux", "advcl"}
-MODE_BY_DEMANDED = {"AID": "assist", "COOPERATE": "assist", "CONSULT": "meet",
-                    "RETREAT": "yield", "CONCEDE": "yield"}
 
 
 def speech_verb(tok: Token, speech_verbs: frozenset[str]) -> Token | None:
@@ -142,7 +141,7 @@ def _obligations(coder: Coder, kept: list[Candidate], sent: Span, sequence: int,
         demanded = [c for c in kept if c.token.i in inside]
         for c in demanded:
             c.absorbed = True
-        mode = MODE_BY_DEMANDED.get(demanded[0].event, "change") if demanded else "change"
+        mode = MODE_WHEN_ASKED.get(demanded[0].event, "change") if demanded else "change"
         out.append(_new(coder, speech_verb, sent, sequence, "REQUEST", mode, "100", speakers,
                         targets, f"'{speech_verb.text}' + '{verb.text}' with must/should", memory))
     return out
