@@ -469,3 +469,71 @@ def test_not_a_store(tmp_path):
     con.close()
     with pytest.raises(StoreError, match="schema version"):
         connect(f)
+
+
+def test_stdin_and_processes_give_the_same_store(tmp_path, monkeypatch):
+    import io
+
+    src = many_documents(tmp_path / "many.jsonl", 40)
+    one, two = tmp_path / "one.duckdb", tmp_path / "two.duckdb"
+    ingest(["-"], one, stdin=io.BytesIO(src.read_bytes()))
+    ingest([str(src)], two, processes=2, batch_docs=7)
+    query = "SELECT doc_id, seq, events FROM documents ORDER BY seq"
+    assert table(one, query) == table(two, query) and len(table(one, query)) == 40
+    records = "SELECT event_no, record FROM events ORDER BY event_no"
+    assert table(one, records) == table(two, records)
+    assert table(one, "SELECT origin FROM documents ORDER BY seq")[0] == ("<stdin>:1",)
+
+
+def test_storebench_report_shape(tmp_path):
+    from whodid.storebench import format_report, generate, time_queries
+
+    db = tmp_path / "bench.duckdb"
+    store = generate(db, 2_000)
+    assert (store["events"], store["documents"]) == (2_000, 200)
+    queries = time_queries(db, repeat=1)
+    assert all(q["median_s"] >= 0 and q["rows"] >= 0 for q in queries.values())
+    con = connect(db, read_only=True)
+    assert counts(con)["entities"] == 4_000
+    cols, rows = dyads(con, EventFilter(), "month")
+    assert sum(r[cols.index("events")] for r in rows) == table_count(con)
+    con.close()
+    text = format_report({"store": store, "queries": queries})
+    assert "2,000 events" in text and "dyads --period month" in text
+
+
+def table_count(con) -> int:
+    """Events of first copies with both sides coded: what the dyads count."""
+    return con.execute("SELECT count(*) FROM events e JOIN documents d USING (doc_key) "
+                       "WHERE d.duplicate_of IS NULL").fetchall()[0][0]
+
+
+def test_docs_describe_every_column():
+    doc = (ROOT / "docs" / "store.md").read_text("utf-8")
+    from whodid.store import TABLES
+
+    missing = [f"{t}.{c}" for t, cols in TABLES.items() for c, _ in cols if f"`{c}`" not in doc]
+    assert not missing, f"docs/store.md does not describe {missing}"
+    assert all(f"| {name} |" in doc for name in GDELT_COLUMNS[:15] + GDELT_COLUMNS[25:36]
+               + GDELT_COLUMNS[51:])
+    assert all(name in doc for name, _ in FLAT_COLUMNS)
+
+
+def test_interrupt_keeps_what_is_coded(tmp_path, monkeypatch):
+    src = many_documents(tmp_path / "many.jsonl", 10)
+    db = tmp_path / "s.duckdb"
+    real = ingest_module.code_stream
+
+    def interrupted(items, options, processes=1):
+        for k, result in enumerate(real(items, options, processes)):
+            if k == 3:
+                raise KeyboardInterrupt
+            yield result
+
+    monkeypatch.setattr(ingest_module, "code_stream", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        ingest([str(src)], db)
+    assert table(db, "SELECT count(*) FROM documents") == [(3,)]
+    monkeypatch.setattr(ingest_module, "code_stream", real)
+    assert (ingest([str(src)], db).coded, table(db, "SELECT count(*) FROM documents")) == (
+        7, [(10,)])

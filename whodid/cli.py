@@ -130,9 +130,14 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     progress = Progress(bar=sys.stderr.isatty() and not args.verbose, on_error=on_error,
                         on_batch=on_batch if args.verbose else None)
     paths = args.paths or ([] if args.recode else ["-"])
-    summary = ingest(paths, args.db, _options(args), processes=args.processes,
-                     recode=args.recode, published=args.published, progress=progress,
-                     batch_docs=args.batch)
+    try:
+        summary = ingest(paths, args.db, _options(args), processes=args.processes,
+                         recode=args.recode, published=args.published, progress=progress,
+                         batch_docs=args.batch)
+    except KeyboardInterrupt:
+        print(f"whodid: interrupted; what was coded is stored in {args.db}, and the same "
+              "command finishes the rest", file=sys.stderr)
+        return 130
     s = summary
     print(f"{args.db}: {s.read} read, {s.coded} coded, {s.skipped} skipped as already stored, "
           f"{s.failed} failed")

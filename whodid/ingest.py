@@ -96,7 +96,8 @@ class Progress:
     def step(self, summary: IngestSummary) -> None:
         if self._bar is not None:
             self._bar.update(1)
-            self._bar.set_postfix(coded=summary.coded, skipped=summary.skipped,
+            # `stored` moves by whole batches: it is what a crash would keep
+            self._bar.set_postfix(stored=summary.coded, skipped=summary.skipped,
                                   failed=summary.failed, refresh=False)
 
     def error(self, err: dict[str, Any]) -> None:
@@ -138,19 +139,24 @@ def ingest(paths: Sequence[str], db: str | Path, options: CoderOptions | None = 
         first = next(items, None)  # nothing new: no model to load, no pool to start
         results = (code_stream(itertools.chain([first], items), options, processes=processes)
                    if first is not None else iter(()))
-        for result in results:
-            p = pending.popleft()
-            if p.key is None:  # a reading error passing through
-                writer.add_error(StoredError(p.origin, result.error or {}))
-            else:
-                doc = writer.docs_in_flight.pop(p.key)
-                if result.error is not None:
-                    summary.failed += 1
-                    progress.error(result.error)
-                writer.add(StoredDocument(key=p.key, doc=doc, origin=p.origin,
-                                          records=result.records, error=result.error,
-                                          recode=p.recode))
-            progress.step(summary)
+        try:
+            for result in results:
+                p = pending.popleft()
+                if p.key is None:  # a reading error passing through
+                    writer.add_error(StoredError(p.origin, result.error or {}))
+                else:
+                    doc = writer.docs_in_flight.pop(p.key)
+                    if result.error is not None:
+                        summary.failed += 1
+                        progress.error(result.error)
+                    writer.add(StoredDocument(key=p.key, doc=doc, origin=p.origin,
+                                              records=result.records, error=result.error,
+                                              recode=p.recode))
+                progress.step(summary)
+        except KeyboardInterrupt:  # keep what is coded; the next run does the rest
+            writer.flush()
+            progress.close()
+            raise
         writer.flush()
         store.finish_run(run_id, summary.as_dict())
     progress.close()
