@@ -537,3 +537,26 @@ def test_interrupt_keeps_what_is_coded(tmp_path, monkeypatch):
     monkeypatch.setattr(ingest_module, "code_stream", real)
     assert (ingest([str(src)], db).coded, table(db, "SELECT count(*) FROM documents")) == (
         7, [(10,)])
+
+
+def test_gdelt_action_geography(tmp_path):
+    rec = record("g", 0, "PROTEST", ("DEU", "CVL", "protesters"), None, "2024-05-01",
+                 "Protesters marched in Berlin.", mode="demo", quad=4, score=-5.0, cameo="141")
+    rec["event_loc"] = {"extracted_place": "Berlin", "resolved_place": "Berlin",
+                        "geonameid": 2950159, "lat": 52.52437, "lon": 13.41053,
+                        "country_code": "DE", "feature_class": "P", "feature_code": "PPLC",
+                        "start": 22, "end": 28}
+    db = tmp_path / "geo.duckdb"
+    with Store(db) as store:
+        run = store.begin_run("test", ["geo"])
+        store.write_batch([StoredDocument(key="key-g", origin="hand", records=[rec],
+                                          doc=Document(id="g", text="Protesters marched."))],
+                          [], "test", run)
+    out = tmp_path / "geo.tsv"
+    export(connect(db, read_only=True), "gdelt", out)
+    [row] = [dict(zip(GDELT_COLUMNS, line.split("\t"), strict=True))
+             for line in out.read_text("utf-8").splitlines()]
+    assert (row["ActionGeo_Type"], row["ActionGeo_FullName"], row["ActionGeo_CountryCode"],
+            row["ActionGeo_Lat"], row["ActionGeo_Long"], row["ActionGeo_FeatureID"]) == (
+        "4", "Berlin", "GM", "52.52437", "13.41053", "2950159")  # GDELT uses FIPS: Germany GM
+    assert row["SOURCEURL"] == "g"  # no URL: the document id

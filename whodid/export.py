@@ -198,8 +198,8 @@ def export(con: duckdb.DuckDBPyConnection, fmt: str, out: Path | None,
 def _cell(value: Any) -> str:
     if value is None:
         return ""
-    if isinstance(value, float):
-        return f"{value:g}" if abs(value) < 1e15 else repr(value)
+    if isinstance(value, float):  # shortest exact form, whole numbers without ".0"
+        return repr(value).removesuffix(".0")
     if isinstance(value, dt.datetime):
         return value.isoformat(sep=" ", timespec="seconds")
     return str(value)
