@@ -21,6 +21,7 @@ demo: install
 	$(BIN)/whodid code --format table examples/border-talks.jsonl
 
 test: install
+	$(BIN)/ruff check whodid tests
 	$(BIN)/python -m pytest -q
 
 lint: install
