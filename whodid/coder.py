@@ -46,7 +46,6 @@ class Coder:
 
     def __init__(self, model: str = DEFAULT_MODEL, triggers: Sequence[Path] = (),
                  actors: Sequence[Path] = ()) -> None:
-        self.model_name = model
         self.nlp = load_model(model)
         self.lexicon: Lexicon = get_lexicon(tuple(Path(p) for p in triggers))
         self.resolver: ActorResolver = (ActorResolver(actors) if actors else get_resolver())

@@ -7,7 +7,7 @@ user can add a trigger word without touching Python (see the header of triggers.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
@@ -85,12 +85,10 @@ class Lexicon:
     triggers: dict[tuple[str, str], list[Trigger]]  # (pos, head lemma) -> entries, best first
     light_verbs: frozenset[str]
     receiving_verbs: frozenset[str]
-    classes: dict[str, frozenset[str]] = field(default_factory=dict)
     speech_verbs: frozenset[str] = frozenset()
     naming_verbs: frozenset[str] = frozenset()
     covert_adverbs: frozenset[str] = frozenset()
     pejoratives: frozenset[str] = frozenset()
-    denial_nouns: frozenset[str] = frozenset()
 
     def lookup(self, pos: str, lemma: str) -> list[Trigger]:
         return self.triggers.get((pos, lemma), [])
@@ -201,9 +199,8 @@ def load_lexicon(extra_files: Sequence[Path] = ()) -> Lexicon:
         types=types, triggers=index,
         light_verbs=frozenset(base.get("light_verbs", [])),
         receiving_verbs=frozenset(base.get("receiving_verbs", [])),
-        classes=classes,
         **{key: frozenset(base.get(key, [])) for key in (
-            "speech_verbs", "naming_verbs", "covert_adverbs", "pejoratives", "denial_nouns")},
+            "speech_verbs", "naming_verbs", "covert_adverbs", "pejoratives")},
     )
 
 
