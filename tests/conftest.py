@@ -6,7 +6,7 @@ import pytest
 import spacy
 from spacy.language import Language
 
-from whodid.actors import ActorResolver, get_resolver
+from whodid.code.actors import ActorResolver, get_resolver
 from whodid.records import Entity
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from conftest import resolve_mention as code_of
 
-from whodid.actors import DATA_DIR, ActorResolver, entry_keys, get_resolver, read_table
+from whodid.code.actors import DATA_DIR, ActorResolver, entry_keys, get_resolver, read_table
 
 # (text, head word, occurrence, code, sector)
 CASES = [
@@ -469,7 +469,7 @@ def test_cli_malformed_actor_file_is_a_clear_error(tmp_path: Path, capsys):
 def test_profile_reports_the_resolver_share(tmp_path: Path):
     import json
 
-    from whodid.actors import profile_resolution
+    from whodid.code.actors import profile_resolution
 
     corpus = tmp_path / "docs.jsonl"
     texts = ["Chilean police arrested two students. They were released later.",

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from whodid.bench import BUNDLED_EXAMPLE, format_bench, load_documents, run_bench
+from whodid.measure.bench import BUNDLED_EXAMPLE, format_bench, load_documents, run_bench
 
 TEXTS = ["Chile sanctioned Bolivia on Sunday.",
          "Australia imposed sanctions on Myanmar.",

@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from whodid.coder import Coder
+from whodid.code.coder import Coder
 from whodid.records import Document
 
 PUBLISHED = "2024-03-15"  # a Friday

@@ -1,12 +1,12 @@
 """Coreference: pronouns, descriptions and speakers, on short texts written for these tests,
-and the ranking rules of whodid.coreference on their own."""
+and the ranking rules of whodid.code.coreference on their own."""
 
 from __future__ import annotations
 
 import pytest
 from conftest import resolve_mention as resolve
 
-from whodid.coreference import Discourse, Mention, gender_of, profile
+from whodid.code.coreference import Discourse, Mention, gender_of, profile
 
 LOPES = "Mrs Ana Lopes, the Angolan trade minister, met Mr Joao Dias, a Zambian banker. "
 # (text, word, occurrence, expected name of the referent, code, sector)

@@ -1,4 +1,4 @@
-"""Tests for whodid.dates: phrase resolution against a fixed publication date, and choosing
+"""Tests for whodid.code.dates: phrase resolution against a fixed publication date, and choosing
 the date that belongs to an event's trigger in short parsed sentences."""
 
 from __future__ import annotations
@@ -7,7 +7,7 @@ import datetime as dt
 
 import pytest
 
-from whodid.dates import date_for_event, find_dates, resolve_expression
+from whodid.code.dates import date_for_event, find_dates, resolve_expression
 from whodid.records import DateInfo
 
 PUB = dt.date(2023, 1, 30)  # a Monday

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from whodid.coder import Coder
-from whodid.evaluation import load_gold, score
+from whodid.code.coder import Coder
+from whodid.measure.evaluation import load_gold, score
 from whodid.records import Document
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"

@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from whodid.evaluation import evaluate_files, format_report, load_gold, penta_class, score
+from whodid.measure.evaluation import evaluate_files, format_report, load_gold, penta_class, score
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 

@@ -7,7 +7,7 @@ import os
 
 import pytest
 
-from whodid.documents import MAX_TEXT_CHARS, iter_documents, iter_sourced
+from whodid.read.documents import MAX_TEXT_CHARS, iter_documents, iter_sourced
 from whodid.records import Document
 
 PAGE = """<!doctype html>

@@ -15,16 +15,16 @@ from pathlib import Path
 import pyarrow.parquet as pq
 import pytest
 
-from whodid import ingest as ingest_module
 from whodid.cli import main
-from whodid.export import GDELT_COLUMNS, export
-from whodid.ingest import ingest
-from whodid.queries import FLAT_COLUMNS, EventFilter, QueryError, counts, documents, dyads
-from whodid.queries import errors as error_rows
-from whodid.queries import events as event_rows
+from whodid.code.runner import CoderOptions, code_stream
 from whodid.records import Document
-from whodid.runner import CoderOptions, code_stream
-from whodid.store import Store, StoredDocument, StoreError, connect
+from whodid.store import ingest as ingest_module
+from whodid.store.export import GDELT_COLUMNS, export
+from whodid.store.ingest import ingest
+from whodid.store.queries import FLAT_COLUMNS, EventFilter, QueryError, counts, documents, dyads
+from whodid.store.queries import errors as error_rows
+from whodid.store.queries import events as event_rows
+from whodid.store.store import Store, StoredDocument, StoreError, connect
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -144,7 +144,7 @@ def test_each_bad_input_is_an_error_row_and_the_run_goes_on(tmp_path):
 
 
 def test_coding_failure_is_stored_and_retried(tmp_path, monkeypatch):
-    from whodid import runner
+    from whodid.code import runner
 
     src = write_jsonl(tmp_path / "news.jsonl", STORIES[:2])
     db = tmp_path / "s.duckdb"
@@ -486,7 +486,7 @@ def test_stdin_and_processes_give_the_same_store(tmp_path, monkeypatch):
 
 
 def test_storebench_report_shape(tmp_path):
-    from whodid.storebench import format_report, generate, time_queries
+    from whodid.measure.storebench import format_report, generate, time_queries
 
     db = tmp_path / "bench.duckdb"
     store = generate(db, 2_000)
@@ -510,7 +510,7 @@ def table_count(con) -> int:
 
 def test_docs_describe_every_column():
     doc = (ROOT / "docs" / "store.md").read_text("utf-8")
-    from whodid.store import TABLES
+    from whodid.store.store import TABLES
 
     missing = [f"{t}.{c}" for t, cols in TABLES.items() for c, _ in cols if f"`{c}`" not in doc]
     assert not missing, f"docs/store.md does not describe {missing}"

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from whodid.coder import Coder
-from whodid.lexicon import LexiconError, load_lexicon
+from whodid.code.coder import Coder
+from whodid.code.lexicon import LexiconError, load_lexicon
 from whodid.records import Document
 
 

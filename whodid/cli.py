@@ -18,15 +18,15 @@ def _json_line(obj: dict[str, Any]) -> str:
 
 
 def _options(args: argparse.Namespace):
-    from whodid.runner import CoderOptions
+    from whodid.code.runner import CoderOptions
 
     return CoderOptions(model=args.model, triggers=tuple(Path(p) for p in args.triggers),
                         actors=tuple(Path(p) for p in args.actors))
 
 
 def cmd_code(args: argparse.Namespace) -> int:
-    from whodid.documents import iter_documents
-    from whodid.runner import code_stream
+    from whodid.code.runner import code_stream
+    from whodid.read.documents import iter_documents
     from whodid.table import format_table
 
     items = iter_documents(args.paths or ["-"], published=args.published)
@@ -54,9 +54,9 @@ def cmd_code(args: argparse.Namespace) -> int:
 
 
 def cmd_eval(args: argparse.Namespace) -> int:
-    from whodid.evaluation import evaluate_files, format_report
+    from whodid.code.runner import check_knowledge, make_worker
+    from whodid.measure.evaluation import evaluate_files, format_report
     from whodid.records import Document
-    from whodid.runner import check_knowledge, make_worker
 
     check_knowledge(_options(args))
     work = make_worker(_options(args))
@@ -78,7 +78,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
 
 
 def cmd_bench(args: argparse.Namespace) -> int:
-    from whodid.bench import format_bench, run_bench
+    from whodid.measure.bench import format_bench, run_bench
 
     report = run_bench([Path(p) for p in args.corpus] or None, processes=args.processes,
                        limit=args.limit)
@@ -92,7 +92,7 @@ def cmd_bench(args: argparse.Namespace) -> int:
 def _default_db() -> str:
     import os
 
-    from whodid.store import DEFAULT_DB
+    from whodid.store.store import DEFAULT_DB
 
     return os.environ.get("WHODID_DB") or DEFAULT_DB
 
@@ -103,8 +103,8 @@ def _store_errors(func):
 
     @functools.wraps(func)
     def wrapper(args: argparse.Namespace) -> int:
-        from whodid.queries import QueryError
-        from whodid.store import StoreError
+        from whodid.store.queries import QueryError
+        from whodid.store.store import StoreError
 
         try:
             return func(args)
@@ -117,7 +117,7 @@ def _store_errors(func):
 
 @_store_errors
 def cmd_ingest(args: argparse.Namespace) -> int:
-    from whodid.ingest import Progress, ingest
+    from whodid.store.ingest import Progress, ingest
 
     def on_error(err: dict[str, Any]) -> None:
         print(_json_line(err), file=sys.stderr, flush=True)
@@ -154,15 +154,15 @@ def cmd_ingest(args: argparse.Namespace) -> int:
 
 
 def _open_store(args: argparse.Namespace):
-    from whodid.store import connect
+    from whodid.store.store import connect
 
     return connect(args.db, read_only=True)
 
 
 @_store_errors
 def cmd_events(args: argparse.Namespace) -> int:
-    from whodid.export import write_csv, write_jsonl
-    from whodid.queries import EventFilter, event_records
+    from whodid.store.export import write_csv, write_jsonl
+    from whodid.store.queries import EventFilter, event_records
     from whodid.table import format_table
 
     filt = EventFilter.from_args(args)
@@ -182,8 +182,8 @@ def cmd_events(args: argparse.Namespace) -> int:
 
 @_store_errors
 def cmd_dyads(args: argparse.Namespace) -> int:
-    from whodid.export import write_rows
-    from whodid.queries import EventFilter, dyads
+    from whodid.store.export import write_rows
+    from whodid.store.queries import EventFilter, dyads
 
     con = _open_store(args)
     try:
@@ -196,8 +196,8 @@ def cmd_dyads(args: argparse.Namespace) -> int:
 
 @_store_errors
 def cmd_docs(args: argparse.Namespace) -> int:
-    from whodid.export import write_rows
-    from whodid.queries import counts, documents, errors
+    from whodid.store.export import write_rows
+    from whodid.store.queries import counts, documents, errors
 
     con = _open_store(args)
     try:
@@ -218,8 +218,8 @@ def cmd_docs(args: argparse.Namespace) -> int:
 
 @_store_errors
 def cmd_export(args: argparse.Namespace) -> int:
-    from whodid.export import export
-    from whodid.queries import EventFilter
+    from whodid.store.export import export
+    from whodid.store.queries import EventFilter
 
     out = Path(args.out) if args.out else None
     con = _open_store(args)
@@ -234,8 +234,8 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 def add_store_commands(sub: Any, knowledge: Any) -> None:
     """The store's verbs: ingest writes the store, the others only read it."""
-    from whodid.export import EXPORT_FORMATS
-    from whodid.queries import PERIODS
+    from whodid.store.export import EXPORT_FORMATS
+    from whodid.store.queries import PERIODS
 
     def db(p: argparse.ArgumentParser) -> None:
         p.add_argument("--db", default=_default_db(), metavar="FILE",
@@ -364,7 +364,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"whodid: --published must be YYYY-MM-DD, got {args.published!r}",
                   file=sys.stderr)
             return 2
-    from whodid.runner import KnowledgeFileError
+    from whodid.code.runner import KnowledgeFileError
 
     try:
         return args.func(args)

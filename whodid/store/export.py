@@ -14,8 +14,8 @@ from typing import IO, Any
 
 import duckdb
 
-from whodid.queries import FLAT_COLUMNS, EventFilter, QueryError, event_records, events_sql
-from whodid.store import parse_day
+from whodid.store.queries import FLAT_COLUMNS, EventFilter, QueryError, event_records, events_sql
+from whodid.store.store import parse_day
 
 EXPORT_FORMATS = ("jsonl", "csv", "parquet", "gdelt")
 FETCH_ROWS = 10_000  # rows held in memory at a time while writing

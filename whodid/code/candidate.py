@@ -6,8 +6,8 @@ from dataclasses import dataclass, field
 
 from spacy.tokens import Span, Token
 
+from whodid.code.triggers import Match
 from whodid.records import Entity
-from whodid.triggers import Match
 
 
 @dataclass

@@ -25,7 +25,7 @@ from pathlib import Path
 
 from spacy.tokens import Span, Token
 
-from whodid.coreference import (
+from whodid.code.coreference import (
     FIRST_PERSON,
     OBJECT_DEPS,
     PERSON_PRONOUNS,
@@ -47,7 +47,7 @@ from whodid.coreference import (
 )
 from whodid.records import Entity
 
-DATA_DIR = Path(__file__).parent / "data"
+DATA_DIR = Path(__file__).resolve().parents[1] / "data"
 HEADER = ("pattern", "code", "sector", "name", "kind")
 SECTORS = frozenset({
     "GOV", "MIL", "COP", "JUD", "LEG", "SPY", "PRM", "REB", "UAF", "PTY", "OPP", "ELI", "CVL",
@@ -1007,7 +1007,7 @@ class ActorResolver:
         return Entity(text, begin, begin + len(text), code, sector, name, why, kind)
 
     def _pronoun(self, tok: Token, memory: DocumentMemory, depth: int) -> Entity:
-        """A pronoun takes the code of its antecedent (rules in whodid.coreference)."""
+        """A pronoun takes the code of its antecedent (rules in whodid.code.coreference)."""
         low = tok.lower_
         span = (tok.text, tok.idx, tok.idx + len(tok))
         if low in FIRST_PERSON:  # "we" in reported speech: the speaker's side
@@ -1179,7 +1179,7 @@ def get_resolver() -> ActorResolver:
 
 
 def _benchmark(argv: Sequence[str]) -> None:
-    """`python -m whodid.actors [TEXT_FILE] [N]`: time building the tables and N resolves
+    """`python -m whodid.code.actors [TEXT_FILE] [N]`: time building the tables and N resolves
     of the noun phrase heads of a text (default: a built-in paragraph, N = 10000)."""
     import time
 
@@ -1217,18 +1217,18 @@ def _benchmark(argv: Sequence[str]) -> None:
           f"({(t5 - t4) / n * 1e6:.1f} µs each)")
 
 
-DEFAULT_PROFILE_CORPUS = Path(__file__).resolve().parents[2] / "shared" / "data" / "dev" \
+DEFAULT_PROFILE_CORPUS = Path(__file__).resolve().parents[3] / "shared" / "data" / "dev" \
     / "polnear_train.jsonl"
 
 
 def profile_resolution(n: int = 100, path: Path | str = DEFAULT_PROFILE_CORPUS) -> dict[str, float]:
     """Code the first `n` documents of a JSONL corpus and measure the time spent inside the
     actor resolver (observe, resolve, canonical, new_document) against parsing and the
-    whole of coding. Returns seconds and shares; `whodid.actors --profile` prints them."""
+    whole of coding. Returns seconds and shares; `whodid.code.actors --profile` prints them."""
     import json
     import time
 
-    from whodid.coder import Coder
+    from whodid.code.coder import Coder
     from whodid.records import Document
 
     coder = Coder()

@@ -1,7 +1,7 @@
 """Benchmark of the store: query speed over a large synthetic store, and what storing costs on
 top of coding.
 
-    python -m whodid.storebench [--events N] [--ingest [PATHS...]] [--processes N] [--limit N]
+    python -m whodid.measure.storebench [--events N] [--ingest [PATHS...]] [--processes N] [--limit N]
 
 (a) Queries: N synthetic events (default 1,000,000; ten per document, one document in twenty a
 near-duplicate) are written into a fresh DuckDB file through the store's own schema; then a
@@ -32,8 +32,8 @@ from typing import Any
 import numpy as np
 import pyarrow as pa
 
-from whodid.queries import EventFilter, dyads, dyads_sql, events
-from whodid.store import (
+from whodid.store.queries import EventFilter, dyads, dyads_sql, events
+from whodid.store.store import (
     DOCUMENT_COLUMNS,
     ENTITY_COLUMNS,
     EVENT_COLUMNS,
@@ -42,7 +42,7 @@ from whodid.store import (
     utcnow,
 )
 
-PROJECT_ROOT = Path(__file__).resolve().parents[1]
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
 COUNTRIES = ["SRB", "KOS", "USA", "RUS", "CHN", "UKR", "DEU", "FRA", "GBR", "TUR", "IRN", "ISR",
              "PSE", "SYR", "IRQ", "AFG", "PAK", "IND", "JPN", "PRK", "KOR", "BRA", "VEN", "COL",
              "MEX", "NGA", "KEN", "SOM", "ETH", "SDN", "EGY", "LBY", "MLI", "ZAF", "AUS", "CAN",
@@ -63,7 +63,7 @@ def _choice(rng: np.random.Generator, values: Sequence[Any], n: int) -> list[Any
 
 def generate(db: Path, n_events: int, per_doc: int = 10, seed: int = 7) -> dict[str, float]:
     """Write `n_events` synthetic events (and their documents and entities) into a new store."""
-    from whodid.lexicon import load_ontology
+    from whodid.code.lexicon import load_ontology
 
     t0 = time.perf_counter()
     rng = np.random.default_rng(seed)
@@ -194,7 +194,7 @@ def time_queries(db: Path, repeat: int = 5) -> dict[str, Any]:
 def _phase(phase: str, paths: list[str], processes: int, db: str) -> dict[str, Any]:
     """In a fresh process: load the model, then time `whodid code` or `whodid ingest`."""
     from whodid.cli import main
-    from whodid.runner import CoderOptions, make_worker
+    from whodid.code.runner import CoderOptions, make_worker
 
     make_worker(CoderOptions())  # the model and tables, cached for this process (and forks)
     argv = (["code", *paths] if phase == "code"
@@ -212,7 +212,7 @@ def _phase(phase: str, paths: list[str], processes: int, db: str) -> dict[str, A
 def compare_ingest(paths: Sequence[Path], processes: int = 1, limit: int | None = None,
                    rounds: int = 1) -> dict[str, Any]:
     """`whodid code` against `whodid ingest` (into a new store) on the same documents."""
-    from whodid.bench import default_corpus, load_documents
+    from whodid.measure.bench import default_corpus, load_documents
 
     corpus = list(paths) or default_corpus()
     docs, read_errors = load_documents(corpus, limit)
@@ -229,7 +229,7 @@ def compare_ingest(paths: Sequence[Path], processes: int = 1, limit: int | None 
         for r in range(rounds):
             for phase in ("code", "ingest"):
                 db = Path(tmp) / f"round{r}.duckdb"
-                cmd = [sys.executable, "-m", "whodid.storebench", "--phase", phase,
+                cmd = [sys.executable, "-m", "whodid.measure.storebench", "--phase", phase,
                        "--phase-db", str(db), "--processes", str(processes), str(src)]
                 proc = subprocess.run(cmd, env=env, capture_output=True, text=True, check=False)
                 if proc.returncode != 0:
@@ -271,7 +271,7 @@ def format_report(report: dict[str, Any]) -> str:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m whodid.storebench", description=__doc__,
+    parser = argparse.ArgumentParser(prog="python -m whodid.measure.storebench", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--events", type=int, default=1_000_000, metavar="N",
                         help="synthetic events to store and query (0: skip)")

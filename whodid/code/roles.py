@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from spacy.tokens import Token
 
-from whodid.triggers import Match, direct_object
+from whodid.code.triggers import Match, direct_object
 
 RELATIVE_PRONOUNS = {"who", "which", "that", "whom", "whose"}
 # Verbs whose object (not subject) performs the complement: "urged X to", "accused X of".

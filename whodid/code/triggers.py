@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from spacy.tokens import Span, Token
 
-from whodid.lexicon import Lexicon, Trigger
+from whodid.code.lexicon import Lexicon, Trigger
 
 VERB_TAGS = ("VB", "VBD", "VBG", "VBN", "VBP", "VBZ")
 EXTRA_DEPS = {"prt", "prep", "advmod", "dobj", "compound", "amod", "agent", "dative"}

@@ -12,14 +12,14 @@ from typing import TYPE_CHECKING
 
 from spacy.tokens import Span, Token
 
-from whodid import roles
-from whodid.candidate import Candidate, DocState
-from whodid.lexicon import MODE_WHEN_ASKED, Trigger
-from whodid.triggers import Match, lemma
+from whodid.code import roles
+from whodid.code.candidate import Candidate, DocState
+from whodid.code.lexicon import MODE_WHEN_ASKED, Trigger
+from whodid.code.triggers import Match, lemma
 
 if TYPE_CHECKING:
-    from whodid.actors import DocumentMemory
-    from whodid.coder import Coder
+    from whodid.code.actors import DocumentMemory
+    from whodid.code.coder import Coder
 
 CLAUSE_EDGES = {"conj", "xcomp", "aux", "advcl"}
 

@@ -5,7 +5,7 @@ difference between them is the coder's own work. Each phase runs in a fresh Pyth
 the RSS high-water mark (`ru_maxrss`) never goes down, so measuring both phases in one
 process would give the second phase the first one's peak.
 
-    python -m whodid.bench [PATHS...] [--processes N] [--limit N] [--json]
+    python -m whodid.measure.bench [PATHS...] [--processes N] [--limit N] [--json]
 """
 
 from __future__ import annotations
@@ -24,10 +24,10 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
-from whodid.documents import iter_documents
+from whodid.read.documents import iter_documents
 from whodid.records import Document
 
-PROJECT_ROOT = Path(__file__).resolve().parents[1]
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
 SHARED_CORPUS = PROJECT_ROOT.parent / "shared" / "data" / "dev" / "polnear_train.jsonl"
 BUNDLED_EXAMPLE = PROJECT_ROOT / "examples" / "border-talks.jsonl"
 PHASES = ("parse", "code")
@@ -80,7 +80,7 @@ def measure_phase(docs: list[Document], phase: str, processes: int) -> dict[str,
     workers inherit the wrapper and the semaphore. The time before that is `load_s`."""
     import multiprocessing as mp
 
-    from whodid import runner
+    from whodid.code import runner
 
     ready = mp.get_context("fork").Semaphore(0)
     original = runner.make_worker
@@ -145,7 +145,7 @@ def _run_phase_subprocess(docs_file: Path, phase: str, processes: int,
     env = dict(os.environ)  # the child must import this very copy of the package
     env["PYTHONPATH"] = os.pathsep.join(
         p for p in (str(PROJECT_ROOT), env.get("PYTHONPATH", "")) if p)
-    cmd = [sys.executable, "-m", "whodid.bench", "--phase", phase, "--input", str(docs_file),
+    cmd = [sys.executable, "-m", "whodid.measure.bench", "--phase", phase, "--input", str(docs_file),
            "--output", str(out_file), "--processes", str(processes)]
     proc = subprocess.run(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
                           text=True, check=False)
@@ -211,7 +211,7 @@ def format_bench(report: dict[str, Any]) -> str:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m whodid.bench", description=__doc__,
+    parser = argparse.ArgumentParser(prog="python -m whodid.measure.bench", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("paths", nargs="*", type=Path,
                         help="corpus files or folders (default: the shared dev corpus)")

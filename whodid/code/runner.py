@@ -40,7 +40,7 @@ _worker: Callable[[Document], Result] | None = None
 
 def make_worker(options: CoderOptions) -> Callable[[Document], Result]:
     """A function coding one document; exceptions become error records, never crashes."""
-    from whodid.coder import Coder  # imported here so that bench can time model loading
+    from whodid.code.coder import Coder  # imported here so that bench can time model loading
 
     coder = Coder(options.model, options.triggers, options.actors)
 
@@ -77,8 +77,8 @@ class KnowledgeFileError(Exception):
 def check_knowledge(options: CoderOptions) -> None:
     """Load the user's knowledge files once here, so that a malformed one stops the run
     with its file and line before any worker starts (a pool would only restart it)."""
-    from whodid.actors import ActorResolver
-    from whodid.lexicon import get_lexicon
+    from whodid.code.actors import ActorResolver
+    from whodid.code.lexicon import get_lexicon
 
     try:
         get_lexicon(tuple(options.triggers))

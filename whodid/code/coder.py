@@ -10,13 +10,13 @@ from typing import Any
 
 from spacy.tokens import Doc, Span, Token
 
-from whodid import dates, roles, speech, status
-from whodid.actors import ActorResolver, DocumentMemory, get_resolver
-from whodid.candidate import Candidate, DocState
-from whodid.lexicon import MODE_WHEN_ASKED, Lexicon, get_lexicon
+from whodid.code import dates, roles, speech, status
+from whodid.code.actors import ActorResolver, DocumentMemory, get_resolver
+from whodid.code.candidate import Candidate, DocState
+from whodid.code.lexicon import MODE_WHEN_ASKED, Lexicon, get_lexicon
+from whodid.code.triggers import find_triggers
 from whodid.nlp import DEFAULT_MODEL, load_model
 from whodid.records import Document, Entity, Event
-from whodid.triggers import find_triggers
 
 # Dependency edges through which a trigger sits inside another trigger's complement
 # ("threatened [to attack]", "accused X [of supplying]", "denied [providing]"): the edge

@@ -18,19 +18,20 @@ from pathlib import Path
 from typing import IO, Any
 
 from whodid import __version__
-from whodid.documents import Item, iter_sourced
-from whodid.neardup import NearDuplicates, from_bytes, signature, to_bytes
+from whodid.code.runner import CoderOptions, code_stream
+from whodid.read.documents import Item, iter_sourced
 from whodid.records import Document
-from whodid.runner import CoderOptions, code_stream
-from whodid.store import Store, StoredDocument, StoredError, content_key
+from whodid.store.neardup import NearDuplicates, from_bytes, signature, to_bytes
+from whodid.store.store import Store, StoredDocument, StoredError, content_key
 
 BATCH_DOCS = 200  # documents per transaction: what a crash can cost
 BATCH_SECONDS = 5.0  # ... or this long, whichever comes first
 LOOKUP_CHUNK = 256  # inputs looked up in the store at a time
 
 # Modules that do not change what the coder writes: editing them does not make a new pipeline.
-NOT_CODING = {"__init__", "bench", "cli", "documents", "evaluation", "export", "ingest",
-              "neardup", "queries", "runner", "store", "storebench", "table"}
+# What decides the records: the coding stages, the record types, the model loader, the data.
+CODING_MODULES = ("code", "learn")
+CODING_FILES = ("records.py", "nlp.py")
 
 
 def pipeline_version(options: CoderOptions) -> str:
@@ -38,8 +39,10 @@ def pipeline_version(options: CoderOptions) -> str:
     modules, the knowledge files, the model and its version, the user's extra files. Documents
     stored by another pipeline are recoded only when asked (`--recode`)."""
     h = hashlib.sha256()
-    package = Path(__file__).resolve().parent
-    files = [p for p in sorted(package.glob("*.py")) if p.stem not in NOT_CODING]
+    package = Path(__file__).resolve().parents[1]
+    files = [package / name for name in CODING_FILES]
+    for sub in CODING_MODULES:
+        files += sorted(p for p in (package / sub).rglob("*.py") if p.stem != "runner")
     files += sorted(p for p in (package / "data").rglob("*") if p.is_file())
     files += [Path(p) for p in (*options.triggers, *options.actors)]
     for path in files:
