@@ -24,7 +24,7 @@ from whodid.store.ingest import ingest
 from whodid.store.queries import FLAT_COLUMNS, EventFilter, QueryError, counts, documents, dyads
 from whodid.store.queries import errors as error_rows
 from whodid.store.queries import events as event_rows
-from whodid.store.store import Store, StoredDocument, StoreError, connect
+from whodid.store.store import StoredDocument, StoreError, StoreWriter, connect
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -305,7 +305,7 @@ def handmade(tmp_path_factory) -> Path:
                      "Protesters marched in Belgrade.", mode="demo", quad=4, score=-5.0,
                      cameo="141")],
     }
-    with Store(db) as store:
+    with StoreWriter(db) as store:
         run = store.begin_run("test", ["handmade"])
         store.write_batch([StoredDocument(key=f"key-{d}", origin=f"hand:{d}", records=r,
                                           doc=Document(id=d, text=f"text of {d}",
@@ -547,7 +547,7 @@ def test_gdelt_action_geography(tmp_path):
                         "country_code": "DE", "feature_class": "P", "feature_code": "PPLC",
                         "start": 22, "end": 28}
     db = tmp_path / "geo.duckdb"
-    with Store(db) as store:
+    with StoreWriter(db) as store:
         run = store.begin_run("test", ["geo"])
         store.write_batch([StoredDocument(key="key-g", origin="hand", records=[rec],
                                           doc=Document(id="g", text="Protesters marched."))],

@@ -18,16 +18,15 @@ def _json_line(obj: dict[str, Any]) -> str:
 
 
 def _options(args: argparse.Namespace):
-    from whodid.code.runner import CoderOptions
+    from whodid.api import coder_options
 
-    return CoderOptions(model=args.model, triggers=tuple(Path(p) for p in args.triggers),
-                        actors=tuple(Path(p) for p in args.actors))
+    return coder_options(args.model, args.triggers, args.actors)
 
 
 def cmd_code(args: argparse.Namespace) -> int:
     from whodid.code.runner import code_stream
     from whodid.read.documents import iter_documents
-    from whodid.table import format_table
+    from whodid.table import format_table, terminal_width
 
     items = iter_documents(args.paths or ["-"], published=args.published)
     read = failed = 0
@@ -42,7 +41,7 @@ def cmd_code(args: argparse.Namespace) -> int:
         read += 1
         if args.format == "table":
             out.write(f"== {result.doc_id}: {len(result.records)} events\n")
-            out.write(format_table(result.records) + "\n\n")
+            out.write(format_table(result.records, terminal_width(out)) + "\n\n")
         else:
             for rec in result.records:
                 out.write(_json_line(rec) + "\n")
@@ -54,21 +53,10 @@ def cmd_code(args: argparse.Namespace) -> int:
 
 
 def cmd_eval(args: argparse.Namespace) -> int:
-    from whodid.code.runner import check_knowledge, make_worker
+    from whodid.api import record_coder
     from whodid.measure.evaluation import evaluate_files, format_report
-    from whodid.records import Document
 
-    check_knowledge(_options(args))
-    work = make_worker(_options(args))
-
-    def code_document(doc: dict[str, Any]) -> list[dict[str, Any]]:
-        result = work(Document(id=doc["id"], text=doc["text"], published=doc.get("published"),
-                               title=doc.get("title")))
-        if result.error:
-            raise RuntimeError(result.error["detail"])
-        return result.records
-
-    reports = evaluate_files(args.gold, code_document, errors=args.errors)
+    reports = evaluate_files(args.gold, record_coder(_options(args)), errors=args.errors)
     for name, report in reports.items():
         print(format_report(name, report, max_examples=args.errors))
         print()
@@ -163,7 +151,7 @@ def _open_store(args: argparse.Namespace):
 def cmd_events(args: argparse.Namespace) -> int:
     from whodid.store.export import write_csv, write_jsonl
     from whodid.store.queries import EventFilter, event_records
-    from whodid.table import format_table
+    from whodid.table import format_table, terminal_width
 
     filt = EventFilter.from_args(args)
     con = _open_store(args)
@@ -174,7 +162,7 @@ def cmd_events(args: argparse.Namespace) -> int:
             write_csv(con, filt, sys.stdout, args.limit)
         else:
             records = [json.loads(r) for (r,) in event_records(con, filt, args.limit).fetchall()]
-            print(format_table(records))
+            print(format_table(records, terminal_width()))
     finally:
         con.close()
     return 0
@@ -365,12 +353,13 @@ def main(argv: Sequence[str] | None = None) -> int:
                   file=sys.stderr)
             return 2
     from whodid.code.runner import KnowledgeFileError
+    from whodid.nlp import ModelError
 
     try:
         return args.func(args)
     except BrokenPipeError:  # `whodid code ... | head`
         return 0
-    except KnowledgeFileError as exc:
+    except (KnowledgeFileError, ModelError) as exc:  # the run cannot start: one line, exit 2
         print(f"whodid: {exc}", file=sys.stderr)
         return 2
 

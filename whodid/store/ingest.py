@@ -19,10 +19,10 @@ from typing import IO, Any
 
 from whodid import __version__
 from whodid.code.runner import CoderOptions, code_stream
-from whodid.read.documents import Item, iter_sourced
+from whodid.read.documents import Input, Item, iter_inputs
 from whodid.records import Document
 from whodid.store.neardup import NearDuplicates, from_bytes, signature, to_bytes
-from whodid.store.store import Store, StoredDocument, StoredError, content_key
+from whodid.store.store import StoredDocument, StoredError, StoreWriter, content_key
 
 BATCH_DOCS = 200  # documents per transaction: what a crash can cost
 BATCH_SECONDS = 5.0  # ... or this long, whichever comes first
@@ -116,12 +116,13 @@ class Progress:
             self._bar.close()
 
 
-def ingest(paths: Sequence[str], db: str | Path, options: CoderOptions | None = None,
+def ingest(paths: Iterable[Input], db: str | Path, options: CoderOptions | None = None,
            processes: int = 1, recode: bool = False, published: str | None = None,
            stdin: IO[bytes] | None = None, progress: Progress | None = None,
            batch_docs: int = BATCH_DOCS, batch_seconds: float = BATCH_SECONDS) -> IngestSummary:
-    """Read `paths` (as `whodid code` does, plus .csv and .html), code the documents not yet
-    stored, and store documents, records and errors in the store at `db`.
+    """Read `paths` (as `whodid code` does, plus .csv and .html; `Document`s and JSON input
+    objects too, see `iter_inputs`), code the documents not yet stored, and store documents,
+    records and errors in the store at `db`.
 
     With `recode`, documents stored by another pipeline version are coded again and their
     records replaced; with `recode` and no paths, that is done for every such stored document,
@@ -130,10 +131,14 @@ def ingest(paths: Sequence[str], db: str | Path, options: CoderOptions | None = 
     progress = progress or Progress()
     pipeline = pipeline_version(options)
     summary = IngestSummary()
-    with Store(db) as store:
-        run_id = store.begin_run(pipeline, list(paths) or ["<stored>"])
-        if paths:
-            sourced = iter_sourced(paths, published, stdin)
+    if isinstance(paths, str | Path | Document | dict):
+        paths = [paths]
+    # a generator of documents is read once as it is coded, never listed
+    labels = _labels(paths) if isinstance(paths, Sequence) else ["<python>"]
+    with StoreWriter(db) as store:
+        run_id = store.begin_run(pipeline, labels or ["<stored>"])
+        if labels:
+            sourced = iter_inputs(paths, published, stdin)
         else:
             sourced = _stored_for_recode(store, pipeline) if recode else iter(())
         writer = _Writer(store, pipeline, run_id, summary, progress, batch_docs, batch_seconds)
@@ -166,15 +171,22 @@ def ingest(paths: Sequence[str], db: str | Path, options: CoderOptions | None = 
     return summary
 
 
-def _stored_for_recode(store: Store, pipeline: str) -> Iterator[tuple[str | None, Item]]:
+def _labels(inputs: Sequence[Input]) -> list[str]:
+    """What a run records as its inputs: the paths, and `<python>` for objects handed over."""
+    paths = [str(x) for x in inputs if isinstance(x, str | Path)]
+    return paths + ["<python>"] * (len(paths) < len(inputs))
+
+
+def _stored_for_recode(store: StoreWriter,
+                       pipeline: str) -> Iterator[tuple[str | None, Item]]:
     keys = store.stale(pipeline)
     for i in range(0, len(keys), LOOKUP_CHUNK):
         for _, doc, origin in store.stored_documents(keys[i:i + LOOKUP_CHUNK]):
             yield origin, doc
 
 
-def _plan(sourced: Iterable[tuple[str | None, Item]], store: Store, pipeline: str, recode: bool,
-          summary: IngestSummary, pending: deque[_Pending], writer: _Writer,
+def _plan(sourced: Iterable[tuple[str | None, Item]], store: StoreWriter, pipeline: str,
+          recode: bool, summary: IngestSummary, pending: deque[_Pending], writer: _Writer,
           progress: Progress) -> Iterator[Item]:
     """The items to code, in order: documents not stored yet (or to recode) and reading errors.
     Each is recorded in `pending` as it is handed over; results come back in the same order."""
@@ -210,7 +222,7 @@ class _Writer:
     """Collects coded documents and writes them in batches, one transaction each; links new
     documents to the first copy they nearly duplicate."""
 
-    def __init__(self, store: Store, pipeline: str, run_id: int, summary: IngestSummary,
+    def __init__(self, store: StoreWriter, pipeline: str, run_id: int, summary: IngestSummary,
                  progress: Progress, batch_docs: int, batch_seconds: float) -> None:
         self.store, self.pipeline, self.run_id = store, pipeline, run_id
         self.summary, self.progress = summary, progress

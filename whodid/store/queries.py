@@ -10,7 +10,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import re
-from dataclasses import dataclass, fields
+from dataclasses import astuple, dataclass, fields
 from typing import Any
 
 import duckdb
@@ -162,6 +162,24 @@ def event_records(con: duckdb.DuckDBPyConnection, filt: EventFilter,
 
 DYAD_COLUMNS = ["period", "actor", "recipient", "quad", "events", "mean_score", "articles",
                 "sources"]
+
+
+@dataclass(frozen=True)
+class Dyad:
+    """One row of `dyads`: events of one quad class from actor to recipient in a period."""
+
+    period: str
+    actor: str
+    recipient: str
+    quad: int
+    events: int
+    mean_score: float
+    articles: int
+    sources: int
+
+    def to_dict(self) -> dict[str, Any]:
+        """The row as `whodid dyads --format jsonl` writes it."""
+        return dict(zip(DYAD_COLUMNS, astuple(self), strict=True))
 
 
 def dyads_sql(filt: EventFilter, period: str = "month",

@@ -324,8 +324,9 @@ class BatchResult:
     dropped: int  # documents already stored by someone else since they were looked up
 
 
-class Store:
-    """Writes to one store file. A single writer at a time: DuckDB locks the file."""
+class StoreWriter:
+    """Writes to one store file (ingest's side; `whodid.Store` is the public face). A single
+    writer at a time: DuckDB locks the file."""
 
     def __init__(self, path: str | Path) -> None:
         self.path = Path(path)
