@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import io
 import json
+import os
+import subprocess
 import sys
 from pathlib import Path
 
@@ -117,3 +119,99 @@ def test_malformed_knowledge_file_stops_with_its_name(tmp_path, capsys, processe
     code = main(["code", "--triggers", str(bad), "--processes", processes, str(doc)])
     err = capsys.readouterr().err
     assert code == 2 and str(bad) in err and "unknown event type" in err
+
+
+def _doc(tmp_path: Path) -> Path:
+    doc = tmp_path / "d.txt"
+    doc.write_text("Peru snubbed Chile.", "utf-8")
+    return doc
+
+
+def _broken_model(tmp_path: Path) -> Path:
+    """A copy of the installed model whose parser weights are garbage."""
+    import shutil
+
+    import spacy
+
+    from whodid.nlp import DEFAULT_MODEL
+
+    package = spacy.util.get_package_path(DEFAULT_MODEL)
+    src = next(p for p in package.iterdir() if (p / "config.cfg").exists())
+    dst = tmp_path / "broken_model"
+    shutil.copytree(src, dst)
+    (dst / "parser" / "model").write_bytes(b"not weights")
+    return dst
+
+
+@pytest.mark.parametrize("processes", ["1", "2"])
+def test_missing_model_is_one_line_and_exit_2(tmp_path, capsys, processes):
+    code = main(["code", "--model", "no_such_model", "--processes", processes, str(_doc(tmp_path))])
+    out, err = capsys.readouterr()
+    assert code == 2 and out == ""
+    assert err.startswith("whodid: spaCy model 'no_such_model' is not installed")
+    assert err.count("\n") == 1
+
+
+@pytest.mark.parametrize("processes", ["1", "2"])
+def test_broken_model_is_one_line_and_exit_2(tmp_path, processes):
+    # a fresh process, as a user runs it: no traceback, and a pool that does not spin
+    model = _broken_model(tmp_path)
+    proc = subprocess.run([sys.executable, "-m", "whodid.cli", "code", "--model", str(model),
+                           "--processes", processes, str(_doc(tmp_path))],
+                          capture_output=True, text=True, timeout=120, cwd=ROOT, check=False)
+    assert proc.returncode == 2 and proc.stdout == ""
+    assert proc.stderr.startswith(f"whodid: spaCy model '{model}' cannot be loaded (")
+    assert proc.stderr.count("\n") == 1
+
+
+def test_a_worker_that_cannot_start_ends_the_run(tmp_path, capsys, monkeypatch):
+    """Without this, multiprocessing restarts a worker whose initializer raises, forever."""
+    from whodid.code import runner
+    from whodid.nlp import ModelError
+
+    def failing(options):
+        raise ModelError("spaCy model 'x' cannot be loaded (only in the workers)")
+
+    monkeypatch.setattr(runner, "make_worker", failing)  # the forked workers inherit it
+    code = main(["code", "--processes", "2", str(_doc(tmp_path))])
+    out, err = capsys.readouterr()
+    assert code == 2 and out == ""
+    assert err == "whodid: spaCy model 'x' cannot be loaded (only in the workers)\n"
+
+
+def _table_records() -> list[dict]:
+    src = ROOT / "examples" / "border-talks.jsonl"
+    doc = json.loads(src.read_text("utf-8").splitlines()[0])
+    from whodid.api import coder_options, record_coder
+
+    return record_coder(coder_options())(doc)
+
+
+def test_table_fits_the_terminal(monkeypatch, capsys, tmp_path):
+    import shutil
+
+    from whodid import table
+
+    records = _table_records()
+    for width in (80, 100, 140):
+        lines = table.format_table(records, width).splitlines()
+        assert max(len(line) for line in lines) <= width and "…" in "".join(lines)
+    # the command asks the terminal it writes to
+    monkeypatch.setattr(sys.stdout, "isatty", lambda: True, raising=False)
+    monkeypatch.setattr(shutil, "get_terminal_size", lambda fallback=None: os.terminal_size((90, 24)))
+    assert table.terminal_width() == 90
+    src = ROOT / "examples" / "border-talks.jsonl"
+    code, out, _ = run(capsys, ["code", "--format", "table", str(src)])
+    assert code == 0 and max(len(line) for line in out.splitlines()) <= 90
+
+
+def test_table_piped_keeps_the_evidence_whole(capsys):
+    from whodid import table
+
+    records = _table_records()
+    assert table.terminal_width() is None  # pytest's captured stdout is no terminal
+    src = ROOT / "examples" / "border-talks.jsonl"
+    code, out, _ = run(capsys, ["code", "--format", "table", str(src)])
+    assert code == 0 and "…" not in out
+    for rec in records:
+        assert " ".join(rec["event_text"].split()) in out

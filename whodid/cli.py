@@ -352,14 +352,14 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"whodid: --published must be YYYY-MM-DD, got {args.published!r}",
                   file=sys.stderr)
             return 2
-    from whodid.code.runner import KnowledgeFileError
+    from whodid.code.runner import KnowledgeFileError, WorkerInitError
     from whodid.nlp import ModelError
 
     try:
         return args.func(args)
     except BrokenPipeError:  # `whodid code ... | head`
         return 0
-    except (KnowledgeFileError, ModelError) as exc:  # the run cannot start: one line, exit 2
+    except (KnowledgeFileError, ModelError, WorkerInitError) as exc:  # no run: one line, exit 2
         print(f"whodid: {exc}", file=sys.stderr)
         return 2
 

@@ -12,7 +12,7 @@ from typing import IO, Any
 
 COLUMNS = ("date", "actor", "event/mode", "recipient", "status", "evidence")
 MAX_WIDTHS = (10, 28, 20, 28, 22)  # of the columns before the evidence
-MIN_WIDTHS = (10, 12, 10, 12, 8)  # how far they shrink on a narrow terminal
+MIN_WIDTHS = (10, 10, 10, 10, 8)  # how far they shrink: 80 columns fit
 MIN_EVIDENCE = 20
 GAP = 2
 TRIGGER_CONTEXT = 30  # characters of the sentence kept before the trigger when it is cut

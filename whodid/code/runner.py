@@ -60,13 +60,26 @@ def make_worker(options: CoderOptions) -> Callable[[Document], Result]:
     return work
 
 
+class WorkerInitError(RuntimeError):
+    """A pool worker could not build its coder; the message is the one line it failed with."""
+
+
+_init_error: str | None = None
+
+
 def _init(options: CoderOptions) -> None:
-    global _worker
-    _worker = make_worker(options)
+    global _worker, _init_error
+    try:
+        _worker = make_worker(options)
+    except Exception as exc:  # noqa: BLE001 - raised here, the pool would respawn it forever
+        from whodid.nlp import ModelError
+
+        _init_error = str(exc) if isinstance(exc, ModelError) else f"{type(exc).__name__}: {exc}"
 
 
 def _run(item: Document) -> Result:
-    assert _worker is not None
+    if _worker is None:  # reported with the first document, which ends the run
+        raise WorkerInitError(_init_error or "a worker could not start")
     return _worker(item)
 
 
