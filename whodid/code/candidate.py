@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from spacy.tokens import Span, Token
 
@@ -31,15 +32,31 @@ class Candidate:
     dropped: str | None = None
     committed: bool = False  # promised by its governor: keeps its type, status future
 
+    @classmethod
+    def from_match(cls, match: Match, sent: Span, sequence: int, **fields: Any) -> Candidate:
+        """A candidate of the type and mode its match names."""
+        return cls(match, sent, sequence, event=match.entry.event, mode=match.entry.mode,
+                   **fields)
+
+    @classmethod
+    def synthesise(cls, token: Token, sent: Span, sequence: int, event: str,
+                   mode: str | None = None, *, source: str, cameo: str | None = None,
+                   confidence: float = 0.6, pos: str | None = None,
+                   why: str | None = None, **fields: Any) -> Candidate:
+        """A candidate for a token no lexicon entry matched (a learned model's, a quote's):
+        its `why` starts with `why`, else with where it came from (`source`)."""
+        match = Match.synthesise(token, event, mode, source=source, cameo=cameo,
+                                 confidence=confidence, pos=pos)
+        return cls.from_match(match, sent, sequence, why=[why or f"from {source}"], **fields)
+
     @property
     def token(self) -> Token:
         return self.match.token
 
     @property
-    def clause_head(self) -> Token:
-        """The verb of the trigger's clause ("is *willing*" -> "is" for adjectives)."""
-        tok = self.match.token
-        return tok.head if self.match.entry.pos == "adj" and tok.dep_ == "acomp" else tok
+    def live(self) -> bool:
+        """Neither dropped nor folded into another event: it will be written out."""
+        return self.dropped is None and not self.absorbed
 
     def codes(self, side: str) -> set[str]:
         ents = self.actors if side == "actor" else self.recipients

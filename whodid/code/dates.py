@@ -15,6 +15,7 @@ import re
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
+from whodid.code.knowledge import KnowledgeError, words
 from whodid.records import DateInfo
 
 if TYPE_CHECKING:
@@ -25,43 +26,17 @@ __all__ = ["date_for_event", "find_dates", "resolve_expression"]
 
 # --------------------------------------------------------------------------- vocabulary
 
-_WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+_WORDS = words("dates")
+_WEEKDAYS = _WORDS.sequence("weekdays")
+if len(_WEEKDAYS) != 7:
+    raise KnowledgeError(f"{_WORDS.where('weekdays')}: expected the seven days")
 _MONTHS = {name.lower(): i for i, name in enumerate(calendar.month_name) if name}
-_MONTHS.update(
-    {
-        "jan": 1,
-        "feb": 2,
-        "mar": 3,
-        "apr": 4,
-        "jun": 6,
-        "jul": 7,
-        "aug": 8,
-        "sep": 9,
-        "sept": 9,
-        "oct": 10,
-        "nov": 11,
-        "dec": 12,
-    }
-)
-_NUMBERS = {
-    "a": 1,
-    "an": 1,
-    "one": 1,
-    "two": 2,
-    "three": 3,
-    "four": 4,
-    "five": 5,
-    "six": 6,
-    "seven": 7,
-    "eight": 8,
-    "nine": 9,
-    "ten": 10,
-    "eleven": 11,
-    "twelve": 12,
-}
+_MONTH_ABBREVIATIONS = _WORDS.numbers("month_abbreviations")
+_MONTHS.update(_MONTH_ABBREVIATIONS)
+_NUMBERS = _WORDS.numbers("number_words")
 
 _WD = "|".join(_WEEKDAYS)
-_TOD = r"(?:\s+(?:morning|afternoon|evening|night))?"  # "Sunday night" is still Sunday
+_TOD = r"(?:\s+(?:" + "|".join(_WORDS.sequence("times_of_day")) + "))?"  # "Sunday night"
 _MON_ANY = "|".join(sorted(_MONTHS, key=len, reverse=True))
 _NUM = r"\d{1,3}|" + "|".join(_NUMBERS)
 _YEAR = r"(?:1[89]|20)\d\d"
@@ -330,7 +305,8 @@ _QUAL = (
 # Month names are matched case-sensitively in running text: "may" is a verb, and an
 # abbreviation only counts with a day number after it ("Jan" is also a name).
 _MONFULL = "(?-i:" + "|".join(calendar.month_name[1:]) + ")"
-_MONABBR = r"(?-i:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)\.?"
+_MONABBR = ("(?-i:" + "|".join(sorted((a.capitalize() for a in _MONTH_ABBREVIATIONS),
+                                      key=len, reverse=True)) + r")\.?")
 _MON = f"(?:{_MONFULL}|{_MONABBR})"
 _NP_START = r"(?!\s+(?:the|a|an|his|her|its|their|this|that)\b)"
 _SCAN = re.compile(

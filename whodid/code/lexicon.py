@@ -1,4 +1,4 @@
-"""The event ontology and the trigger lexicon, loaded from data files and validated.
+"""The event ontology, its rules and the trigger lexicon, loaded from data files and validated.
 
 Knowledge lives in `whodid/data/ontology.yaml` and `whodid/data/triggers.yaml` so that a
 user can add a trigger word without touching Python (see the header of triggers.yaml).
@@ -19,10 +19,6 @@ EMBED_KINDS = {"alleged", "denied", "absorb", "none"}
 SLOTS_FIXED = {"dobj", "dative", "ccomp_subject", "xcomp_object", "object_owner", "accuser"}
 ENTRY_KEYS = {"verb", "noun", "adj", "event", "mode", "cameo", "object", "object_not", "subject",
               "recipient", "embeds", "confidence", "inverse", "bare"}
-
-# The mode of a REQUEST or REJECT from the type of what is asked for or refused.
-MODE_WHEN_ASKED = {"AID": "assist", "COOPERATE": "assist", "CONSULT": "meet", "RETREAT": "yield",
-                   "CONCEDE": "yield", "AGREE": "change", "SUPPORT": "change"}
 
 DEFAULT_RECIPIENT = {
     "verb": ("dobj", "dative", "prep:to", "prep:with", "prep:against", "prep:on",
@@ -67,6 +63,7 @@ class Trigger:
     source: str
     inverse: bool = False
     bare: bool = True  # False: needs an object, complement or prepositional phrase
+    synthetic: bool = False  # made by a stage for a token no lexicon entry matched
 
     @property
     def phrase(self) -> str:
@@ -79,11 +76,36 @@ class Trigger:
                 + (self.subject is not None) + bool(self.object_not))
 
 
+@dataclass(frozen=True)
+class SpeechAct:
+    """An act carried by reported speech: its type, mode (None: from what is said) and CAMEO."""
+
+    event: str
+    mode: str | None
+    cameo: str
+
+
+@dataclass(frozen=True)
+class Rules:
+    """The ontology's rules (the `rules` of ontology.yaml; comments there say what each does)."""
+
+    mode_when_asked: dict[str, str]
+    mode_when_asked_otherwise: str
+    future_to_agree: frozenset[str]
+    threat_mode_by_event_mode: dict[str, str]
+    state_acts: dict[tuple[str, str], str]  # (event, mode) -> sector
+    reported_speech: dict[str, SpeechAct]
+
+    def asked_mode(self, event: str) -> str:
+        """The mode of a REQUEST or REJECT of an act of this type."""
+        return self.mode_when_asked.get(event, self.mode_when_asked_otherwise)
+
+
 @dataclass
 class Lexicon:
     types: dict[str, EventType]
     triggers: dict[tuple[str, str], list[Trigger]]  # (pos, head lemma) -> entries, best first
-    light_verbs: frozenset[str]
+    rules: Rules
     receiving_verbs: frozenset[str]
     speech_verbs: frozenset[str] = frozenset()
     naming_verbs: frozenset[str] = frozenset()
@@ -111,6 +133,60 @@ def load_ontology() -> dict[str, EventType]:
                      v.get("threat_mode"))
         for t, v in data["types"].items()
     }
+
+
+SPEECH_ACTS = ("allegation", "denial", "characterisation", "demand")
+
+
+def load_rules(types: dict[str, EventType]) -> Rules:
+    """The `rules` of ontology.yaml, each checked against the types and modes."""
+    data, name = _read_yaml(None, "ontology.yaml")
+    raw = data.get("rules")
+    if not isinstance(raw, dict):
+        raise LexiconError(f"{name}: expected a 'rules' mapping")
+
+    def get(key: str, kind: type) -> Any:
+        if not isinstance(raw.get(key), kind):
+            raise LexiconError(f"{name}: rules.{key}: expected a {kind.__name__}")
+        return raw[key]
+
+    def check(where: str, event: Any, mode: Any = None) -> None:
+        if event not in types:
+            raise LexiconError(f"{name}: rules.{where}: unknown event type {event!r}")
+        if mode is not None and mode not in types[event].modes:
+            raise LexiconError(f"{name}: rules.{where}: mode {mode!r} is not a mode of {event}")
+
+    asked = get("mode_when_asked", dict)
+    otherwise = get("mode_when_asked_otherwise", str)
+    for event, mode in [*asked.items(), (None, otherwise)]:
+        where = f"mode_when_asked.{event}" if event else "mode_when_asked_otherwise"
+        if event is not None:
+            check(where, event)
+        check(where, "REQUEST", mode)  # a mode both of what is asked and what is refused
+        check(where, "REJECT", mode)
+    for event in get("future_to_agree", list):
+        check("future_to_agree", event)
+    threat = get("threat_mode_by_event_mode", dict)
+    for mode, threat_mode in threat.items():
+        check(f"threat_mode_by_event_mode.{mode}", "THREATEN", threat_mode)
+    state_acts: dict[tuple[str, str], str] = {}
+    for i, act in enumerate(get("state_acts", list)):
+        if not isinstance(act, dict) or set(act) != {"event", "mode", "sector"}:
+            raise LexiconError(f"{name}: rules.state_acts[{i}]: needs event, mode and sector")
+        check(f"state_acts[{i}]", act["event"], act["mode"])
+        state_acts[(act["event"], act["mode"])] = str(act["sector"])
+    speech: dict[str, SpeechAct] = {}
+    acts = get("reported_speech", dict)
+    for key in SPEECH_ACTS:
+        act = acts.get(key)
+        if not isinstance(act, dict) or "event" not in act or "cameo" not in act:
+            raise LexiconError(f"{name}: rules.reported_speech.{key}: needs event and cameo")
+        check(f"reported_speech.{key}", act["event"], act.get("mode"))
+        speech[key] = SpeechAct(act["event"], act.get("mode"), str(act["cameo"]))
+    return Rules(
+        mode_when_asked=dict(asked), mode_when_asked_otherwise=otherwise,
+        future_to_agree=frozenset(raw["future_to_agree"]), threat_mode_by_event_mode=dict(threat),
+        state_acts=state_acts, reported_speech=speech)
 
 
 def _word_set(value: Any, classes: dict[str, frozenset[str]], where: str) -> frozenset[str]:
@@ -196,8 +272,7 @@ def load_lexicon(extra_files: Sequence[Path] = ()) -> Lexicon:
         entries.sort(key=lambda e: (not e.source.startswith(tuple(str(p) for p in extra_files)),
                                     -e.specificity))
     return Lexicon(
-        types=types, triggers=index,
-        light_verbs=frozenset(base.get("light_verbs", [])),
+        types=types, triggers=index, rules=load_rules(types),
         receiving_verbs=frozenset(base.get("receiving_verbs", [])),
         **{key: frozenset(base.get(key, [])) for key in (
             "speech_verbs", "naming_verbs", "covert_adverbs", "pejoratives")},

@@ -5,22 +5,17 @@ from __future__ import annotations
 
 from spacy.tokens import Token
 
+from whodid.code.knowledge import words
 from whodid.code.triggers import Match, direct_object
 
-RELATIVE_PRONOUNS = {"who", "which", "that", "whom", "whose"}
-# Verbs whose object (not subject) performs the complement: "urged X to", "accused X of".
-OBJECT_CONTROL = {"accuse", "urge", "ask", "call", "order", "force", "persuade", "help",
-                  "allow", "invite", "tell", "encourage", "blame", "charge", "press", "warn",
-                  "compel", "request", "authorize", "authorise", "permit", "convict", "suspect",
-                  "pressure", "pressurise", "pressurize"}
-ACCUSING = {"accuse", "blame", "charge"}
+_WORDS = words("roles")
+RELATIVE_PRONOUNS = _WORDS.words("relative_pronouns")
+OBJECT_CONTROL = _WORDS.words("object_control")  # "urged X to": the object acts
+ACCUSING = _WORDS.words("accusing")
+PARTITIVES = _WORDS.words("partitives")
 NOUN_DEPS = {"NOUN", "PROPN", "PRON", "NUM", "ADJ", "X"}
-
-
-PARTITIVES = {"thousand", "thousands", "hundred", "hundreds", "dozen", "dozens", "score",
-              "scores", "million", "millions", "group", "number", "crowd", "some", "many",
-              "most", "all", "few", "several", "members", "member", "team", "delegation",
-              "batch", "contingent", "band", "tens", "one", "two", "three", "both", "none"}
+# Edges through which a reported clause reaches its speech verb ("said it *would* ...").
+CLAUSE_EDGES = {"conj", "xcomp", "aux", "advcl"}
 
 
 def through_partitive(tok: Token) -> Token:
@@ -53,6 +48,31 @@ def _pobjs(prep: Token) -> list[Token]:
 
 def _children(tok: Token, dep: str) -> list[Token]:
     return [c for c in tok.children if c.dep_ == dep]
+
+
+def clause_head(tok: Token) -> Token:
+    """The verb whose clause a trigger sits in: itself, or the light verb governing a nominal
+    trigger ("did not hold talks"), or the copula of a predicative adjective ("is willing")."""
+    if tok.pos_ in ("NOUN", "PROPN") and tok.dep_ in ("dobj", "attr") and tok.head.pos_ in (
+            "VERB", "AUX"):
+        return tok.head
+    if tok.dep_ == "acomp":
+        return tok.head
+    return tok
+
+
+def speech_verb(tok: Token, speech_verbs: frozenset[str]) -> Token | None:
+    """The speech verb whose reported clause holds this token, if any ("X said Y *attacked*")."""
+    node = tok
+    if node.pos_ in ("NOUN", "PROPN") and node.dep_ in ("dobj", "attr"):
+        node = node.head
+    while node.head.i != node.i:
+        if node.dep_ == "ccomp" and node.head.lemma_ in speech_verbs:
+            return node.head
+        if node.dep_ not in CLAUSE_EDGES:
+            return None
+        node = node.head
+    return None
 
 
 def is_passive(tok: Token) -> bool:
@@ -116,7 +136,7 @@ def subject_heads(verb: Token, depth: int = 0) -> list[Token]:
     return []
 
 
-def noun_actor_heads(noun: Token, light_verbs: frozenset[str],
+def noun_actor_heads(noun: Token,
                      receiving_verbs: frozenset[str]) -> tuple[list[Token], list[Token], str]:
     """Actor heads of a nominal trigger ("Russia's attack", "Russian air strikes", "a rebuke
     from X", "held talks"), plus recipient heads found on a receiving verb ("X drew a rebuke"),
@@ -164,11 +184,13 @@ def noun_actor_heads(noun: Token, light_verbs: frozenset[str],
     return [], [], "no actor in phrase"
 
 
-def actor_heads(match: Match, light_verbs: frozenset[str],
+def actor_heads(match: Match,
                 receiving_verbs: frozenset[str]) -> tuple[list[Token], list[Token], str]:
+    """Actor heads of a trigger, recipient heads found on the way (a receiving verb's
+    subject), and a word on how they were found."""
     tok = match.token
     if match.entry.pos == "noun" or tok.pos_ == "NOUN":
-        return noun_actor_heads(tok, light_verbs, receiving_verbs)
+        return noun_actor_heads(tok, receiving_verbs)
     if match.entry.pos == "adj":
         return subject_heads(tok.head if tok.dep_ == "acomp" else tok), [], "subject of copula"
     if match.entry.inverse:

@@ -9,12 +9,17 @@ import traceback
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from whodid.nlp import DEFAULT_MODEL
 from whodid.records import Document, error_record
 
+if TYPE_CHECKING:
+    from spacy.tokens import Doc
+
 BATCH_PER_PROCESS = 16
+BATCH_IN_PROCESS = 64  # documents parsed together through nlp.pipe when not in a pool
+CHUNK = 4  # documents per pool task, parsed together
 
 
 @dataclass(frozen=True)
@@ -35,29 +40,56 @@ class Result:
     tokens: int = 0
 
 
-_worker: Callable[[Document], Result] | None = None
+class Worker:
+    """Codes documents with one coder: one at a time (`worker(doc)`) or a batch parsed
+    together through `nlp.pipe` (`worker.batch(docs)`). Exceptions become error records of
+    the document that raised them, never crashes."""
 
+    def __init__(self, options: CoderOptions) -> None:
+        from whodid.code.coder import Coder  # imported here so that bench can time loading
 
-def make_worker(options: CoderOptions) -> Callable[[Document], Result]:
-    """A function coding one document; exceptions become error records, never crashes."""
-    from whodid.code.coder import Coder  # imported here so that bench can time model loading
+        self.options = options
+        self.coder = Coder(options.model, options.triggers, options.actors)
 
-    coder = Coder(options.model, options.triggers, options.actors)
-
-    def work(doc: Document) -> Result:
+    def __call__(self, doc: Document) -> Result:
         try:
-            parsed = coder.parse(doc.text)
-            if options.parse_only:
-                return Result(doc.id, tokens=len(parsed))
-            return Result(doc.id, coder.code_parsed(doc, parsed), tokens=len(parsed))
+            parsed = self.coder.parse(doc.text)
         except Exception as exc:  # noqa: BLE001 - one bad document must not stop the run
-            detail = f"{type(exc).__name__}: {exc}"
-            tb = traceback.extract_tb(exc.__traceback__)
-            if tb:
-                detail += f" (at {Path(tb[-1].filename).name}:{tb[-1].lineno})"
-            return Result(doc.id, error=error_record(doc.id, "coding_failed", detail))
+            return _failed(doc, exc)
+        return self._code(doc, parsed)
 
-    return work
+    def batch(self, docs: list[Document]) -> list[Result]:
+        """Results in the order of `docs`, the same as coding each alone."""
+        try:
+            parsed = list(self.coder.nlp.pipe([d.text for d in docs], batch_size=len(docs)))
+        except Exception:  # noqa: BLE001 - one at a time, to blame only the document at fault
+            return [self(d) for d in docs]
+        return [self._code(d, p) for d, p in zip(docs, parsed, strict=True)]
+
+    def _code(self, doc: Document, parsed: Doc) -> Result:
+        if self.options.parse_only:
+            return Result(doc.id, tokens=len(parsed))
+        try:
+            events = self.coder.code_parsed(doc, parsed)
+        except Exception as exc:  # noqa: BLE001 - one bad document must not stop the run
+            return _failed(doc, exc)
+        return Result(doc.id, [e.to_dict() for e in events], tokens=len(parsed))
+
+
+def _failed(doc: Document, exc: Exception) -> Result:
+    detail = f"{type(exc).__name__}: {exc}"
+    tb = traceback.extract_tb(exc.__traceback__)
+    if tb:
+        detail += f" (at {Path(tb[-1].filename).name}:{tb[-1].lineno})"
+    return Result(doc.id, error=error_record(doc.id, "coding_failed", detail))
+
+
+_worker: Worker | None = None
+
+
+def make_worker(options: CoderOptions) -> Worker:
+    """A worker coding documents with the options' model and knowledge files."""
+    return Worker(options)
 
 
 class WorkerInitError(RuntimeError):
@@ -81,6 +113,12 @@ def _run(item: Document) -> Result:
     if _worker is None:  # reported with the first document, which ends the run
         raise WorkerInitError(_init_error or "a worker could not start")
     return _worker(item)
+
+
+def _run_batch(items: list[Document]) -> list[Result]:
+    if _worker is None:
+        return [_run(items[0])]  # raises the worker's one-line start error
+    return _worker.batch(items)
 
 
 class KnowledgeFileError(Exception):
@@ -118,11 +156,18 @@ def code_stream(items: Iterable[Document | dict[str, Any]], options: CoderOption
     it = iter(items)
     if processes <= 1:
         work = make_worker(options)
-        for batch in iter(lambda: list(itertools.islice(it, 64)), []):
-            yield from wrap(batch, lambda docs: map(work, docs))
+        for batch in iter(lambda: list(itertools.islice(it, BATCH_IN_PROCESS)), []):
+            yield from wrap(batch, lambda docs: iter(work.batch(docs)) if docs else iter(()))
         return
     ctx = mp.get_context("spawn" if mp.get_start_method(allow_none=True) == "spawn" else "fork")
     with ctx.Pool(processes, initializer=_init, initargs=(options,)) as pool:
         size = BATCH_PER_PROCESS * processes
         for batch in iter(lambda: list(itertools.islice(it, size)), []):
-            yield from wrap(batch, lambda docs: pool.imap(_run, docs, chunksize=2))
+            yield from wrap(batch, lambda docs: _in_chunks(pool, docs))
+
+
+def _in_chunks(pool: Any, docs: list[Document]) -> Iterator[Result]:
+    """The pool's results in order; each task is a chunk of documents parsed together."""
+    chunks = [docs[i:i + CHUNK] for i in range(0, len(docs), CHUNK)]
+    for results in pool.imap(_run_batch, chunks):
+        yield from results

@@ -6,24 +6,15 @@ from __future__ import annotations
 
 from spacy.tokens import Token
 
-FUTURE_AUX = {"will", "shall", "'ll", "wo"}
-HYPOTHETICAL_AUX = {"would", "could", "might", "may", "can", "should", "must", "ca"}
-FUTURE_GOVERNORS = {"plan", "intend", "expect", "aim", "prepare", "schedule", "set", "due",
-                    "hope", "want", "wish", "seek", "propose", "mean", "go"}
-CONDITION_MARKS = {"if", "unless", "whether"}
-ALLEGED_MARKERS = {"alleged", "allegedly", "suspected", "reportedly", "purported",
-                   "purportedly", "supposed", "supposedly"}
+from whodid.code.knowledge import words
+from whodid.code.roles import clause_head
 
-
-def clause_head(tok: Token) -> Token:
-    """The verb whose clause a trigger sits in: itself, or the light verb governing a nominal
-    trigger ("did not hold talks"), or the copula of a predicative adjective."""
-    if tok.pos_ in ("NOUN", "PROPN") and tok.dep_ in ("dobj", "attr") and tok.head.pos_ in (
-            "VERB", "AUX"):
-        return tok.head
-    if tok.dep_ == "acomp":
-        return tok.head
-    return tok
+_WORDS = words("status")
+FUTURE_AUX = _WORDS.words("future_aux")
+HYPOTHETICAL_AUX = _WORDS.words("hypothetical_aux")
+FUTURE_GOVERNORS = _WORDS.words("future_governors")  # "plans to meet": future
+CONDITION_MARKS = _WORDS.words("condition_marks")
+ALLEGED_MARKERS = _WORDS.words("alleged_markers")
 
 
 def modality(trigger: Token) -> str | None:

@@ -7,7 +7,8 @@ from dataclasses import dataclass
 
 from spacy.tokens import Span, Token
 
-from whodid.code.lexicon import Lexicon, Trigger
+from whodid.code.knowledge import words
+from whodid.code.lexicon import DEFAULT_RECIPIENT, Lexicon, Trigger
 
 VERB_TAGS = ("VB", "VBD", "VBG", "VBN", "VBP", "VBZ")
 EXTRA_DEPS = {"prt", "prep", "advmod", "dobj", "compound", "amod", "agent", "dative"}
@@ -37,6 +38,21 @@ class Match:
         doc = self.token.doc
         return doc.text[self.start:self.end] if len(self.tokens) > 1 else self.token.text
 
+    @classmethod
+    def synthesise(cls, token: Token, event: str, mode: str | None = None, *, source: str,
+                   cameo: str | None = None, confidence: float = 0.6,
+                   pos: str | None = None) -> Match:
+        """A match for a token no lexicon entry matched (reported speech, a learned model):
+        an entry made on the spot, marked `synthetic`, whose `source` says what made it.
+        The part of speech defaults to the token's; recipients are looked for in the slots
+        the lexicon uses by default for it."""
+        pos = pos or {"NOUN": "noun", "PROPN": "noun", "ADJ": "adj"}.get(token.pos_, "verb")
+        entry = Trigger(pos=pos, head=token.lemma_, extra=(), event=event, mode=mode,
+                        cameo=cameo, object=None, object_none=False, object_not=frozenset(),
+                        subject=None, recipient=DEFAULT_RECIPIENT[pos], embeds="none",
+                        confidence=confidence, source=source, synthetic=True)
+        return cls(token, entry, [token], None)
+
 
 def lemma(tok: Token) -> str:
     """Lower-cased lemma; proper-noun plurals ("Talks" in a headline) are not lemmatised by
@@ -55,10 +71,7 @@ def direct_object(tok: Token) -> Token | None:
     return None
 
 
-QUANTITY_HEADS = {"part", "kg", "ton", "tonne", "worth", "amount", "number", "lot", "load",
-                  "shipment", "batch", "consignment", "package", "quantity", "some", "all", "most",
-                  "million", "billion", "thousand", "hundred", "dozen", "day", "week", "month",
-                  "$", "dollar", "euro", "pound", "one", "two", "three", "four", "five"}
+QUANTITY_HEADS = words("triggers").words("quantity_heads")  # "700 kg of medicine"
 
 
 def _phrase_lemmas(tok: Token) -> set[str]:

@@ -1,0 +1,182 @@
+"""Who takes part in an event: the actor and the recipient of each candidate, from the
+parse (whodid.code.roles) and the actor tables (the resolver), with the fallbacks that apply
+when the parse names no one the tables know."""
+
+from __future__ import annotations
+
+from spacy.tokens import Token
+
+from whodid.code import roles
+from whodid.code.actors import non_state_codes
+from whodid.code.candidate import Candidate, DocState
+from whodid.code.context import SentenceContext
+from whodid.code.knowledge import words
+from whodid.records import Entity
+
+DESIRE_VERBS = words("stages").words("desire_verbs")
+
+
+def fill_actors(cand: Candidate, ctx: SentenceContext) -> None:
+    heads, receivers, how = roles.actor_heads(cand.match, ctx.lexicon.receiving_verbs)
+    cand.actors = [with_context_country(e, cand, ctx) for e in ctx.resolve(heads)]
+    if not heads:
+        authority = implied_authority(cand, ctx)
+        if authority is not None:
+            cand.actors, how, heads = [authority], "authorities of the place", [cand.token]
+    cand.actor_how = how if heads else ""
+    cand.why.append(f"actor: {how}" if heads else "no actor found")
+    if receivers:
+        cand.recipients = [e for e in ctx.resolve(receivers) if e.code]
+        if cand.recipients:
+            cand.why.append("recipient: subject of the receiving verb")
+
+
+def implied_authority(cand: Candidate, ctx: SentenceContext) -> Entity | None:
+    """ "was arrested in Lebanon": arrests, deportations and convictions are acts of the
+    state where they happen, so an agentless one is coded to that state's authorities."""
+    sector = ctx.lexicon.rules.state_acts.get((cand.event, cand.mode or ""))
+    tok = cand.token
+    if sector is None or not roles.is_passive(tok):
+        return None
+    for prep in tok.children:
+        if prep.dep_ == "prep" and prep.lower_ in ("in", "by"):
+            for obj in prep.children:
+                if obj.dep_ == "pobj" and obj.ent_type_ == "GPE":
+                    place = ctx.resolver.resolve(obj, ctx.memory)
+                    if place.code and len(place.code) == 3 and place.code.isalpha():
+                        return Entity(place.entity_text, place.start, place.end, place.code,
+                                      sector, ctx.resolver.canonical(place.code),
+                                      f"authorities of '{place.entity_text}' (agentless "
+                                      f"{cand.match.text})", "org")
+    return None
+
+
+def with_context_country(ent: Entity, cand: Candidate, ctx: SentenceContext) -> Entity:
+    """A person or group the tables cannot place ("President Dos Santos", "students")
+    takes the country the sentence places them or the event in ("in Angola")."""
+    if ent.code or ent.kind in ("unknown", "pronoun"):
+        return ent
+    doc = cand.token.doc
+    span = doc.char_span(ent.start, ent.end, alignment_mode="expand")
+    places: list[Token] = []
+    if span is not None:
+        places += [t for t in span.root.subtree if t.ent_type_ in ("GPE", "NORP")
+                   and t.i > span.root.i]
+    clause = cand.token if cand.match.entry.pos == "verb" else cand.token.head
+    places += [t for t in clause.subtree if t.ent_type_ == "GPE"]
+    for place in places:
+        if place.dep_ in ("compound", "flat") and place.head.ent_type_ == place.ent_type_:
+            continue
+        found = ctx.resolver.resolve(place, ctx.memory)
+        if found.code and found.code not in non_state_codes():
+            return Entity(ent.entity_text, ent.start, ent.end, found.code, ent.sector,
+                          ent.name or ent.entity_text,
+                          f"{ent.why}; country from context '{found.entity_text}'", ent.kind)
+    return ent
+
+
+def wants_another_to_act(cand: Candidate, ctx: SentenceContext) -> None:
+    """ "X wants Y to stop Z": wanting someone else to act is a request to them
+    (REQUEST), not an intention of one's own (AGREE)."""
+    if cand.event != "AGREE" or cand.token.lemma_ not in DESIRE_VERBS:
+        return
+    for clause in cand.token.children:
+        if clause.dep_ not in ("ccomp", "xcomp"):
+            continue
+        subjects = [c for c in clause.children if c.dep_ == "nsubj"]
+        others = [e for e in ctx.resolve(roles.conjuncts(subjects[0]))
+                  if e.code and e.code not in cand.codes("actor")] if subjects else []
+        if others:
+            cand.event, cand.mode, cand.recipients = "REQUEST", "change", others
+            cand.why.append(f"wants '{others[0].entity_text}' to act: REQUEST")
+            return
+
+
+def fill_recipients(cand: Candidate, ctx: SentenceContext, cands: list[Candidate]) -> None:
+    """The recipient from the lexicon entry's slots, in order: the first slot naming a coded
+    actor wins, else the first naming anyone (uncoded)."""
+    if cand.recipients:
+        return  # already named by the actor search ("drew a rebuke from X")
+    actor_spans = {(e.start, e.end) for e in cand.actors}
+    actor_names = {e.name for e in cand.actors if e.name}
+    fallback: tuple[list[Entity], str] | None = None
+    for slot in cand.match.entry.recipient:
+        if slot == "accuser":
+            ents = accuser(cand, cands, ctx.state)
+        else:
+            heads = roles.recipient_candidates(cand.match, slot)
+            # a pronoun pointing back at the actor itself is a resolution slip, and
+            # "warned that Belgrade would respond" names the actor's own side
+            ents = [e for e in ctx.resolve(heads)
+                    if (e.start, e.end) not in actor_spans
+                    and not (e.kind == "pronoun" and e.name in actor_names)
+                    and not (slot == "ccomp_subject" and e.code
+                             and e.code in cand.codes("actor"))]
+        coded = list({e.code: e for e in reversed(ents) if e.code}.values())[::-1]
+        if coded:
+            cand.recipients = coded
+            cand.why.append(f"recipient: {slot}")
+            return
+        named = [e for e in ents if e.kind != "unknown"]
+        if named and fallback is None:
+            fallback = (named, slot)
+    if fallback:
+        cand.recipients, slot = fallback
+        cand.why.append(f"recipient: {slot} (uncoded)")
+
+
+def accuser(cand: Candidate, cands: list[Candidate], state: DocState) -> list[Entity]:
+    """Who a denial answers: an accusation in the same sentence, else the last one before."""
+    actor_codes = cand.codes("actor")
+    for other in cands:
+        if other is not cand and other.event == "ACCUSE" and other.actors and not other.dropped \
+                and other.governor is not cand and not (
+                other.codes("actor") & actor_codes):
+            return other.actors
+    if state.last_accuser and not ({e.code for e in state.last_accuser} & actor_codes):
+        return state.last_accuser
+    return []
+
+
+def complete_recipients(cand: Candidate, ctx: SentenceContext) -> None:
+    """Fallbacks once the lexicon's slots and the embedding have had their say."""
+    cand.recipients = [with_context_country(e, cand, ctx) for e in cand.recipients]
+    if not cand.codes("recipient"):
+        nearby = nearest_in_clause(cand, ctx)
+        if nearby:
+            cand.recipients = [nearby]
+            cand.why.append("recipient: nearest coded mention in the clause")
+    if cand.event == "PROTEST" and not cand.codes("recipient") and cand.codes("actor"):
+        # a protest that names no target is aimed at the authorities where it happens
+        code = min(cand.codes("actor"))
+        cand.recipients = [Entity(cand.match.text, cand.match.start, cand.match.end, code,
+                                  "GOV", ctx.resolver.canonical(code),
+                                  "protest with no named target: the authorities", "state")]
+        cand.why.append("recipient: the protesters' own authorities")
+
+
+def nearest_in_clause(cand: Candidate, ctx: SentenceContext) -> Entity | None:
+    """Where no slot names a coded recipient, the closest coded mention among the
+    trigger's own dependents (objects, places: "set up a centre in Tokyo") stands in."""
+    tok = cand.token
+    root = tok
+    if cand.match.entry.pos != "verb" and tok.dep_ in ("dobj", "pobj", "attr"):
+        root = tok.head.head if tok.head.dep_ == "prep" else tok.head
+    excluded: set[int] = set()
+    for ent in cand.actors:
+        for t in tok.doc.char_span(ent.start, ent.end, alignment_mode="expand") or []:
+            # an actor that modifies a noun ("Israeli" in "Israeli tank") takes the noun
+            top = t.head if t.dep_ in ("amod", "compound", "poss") else t
+            excluded.update(x.i for x in top.subtree)
+    for c in root.children:
+        if c.dep_ in ("nsubj", "relcl", "advcl", "parataxis", "conj", "ccomp",
+                      "csubj", "agent", "punct"):
+            excluded.update(x.i for x in c.subtree)
+    heads = [t for t in root.subtree if t.i not in excluded and t.i != tok.i
+             and t.pos_ in ("PROPN", "NOUN") and t.dep_ not in ("compound", "flat")]
+    heads.sort(key=lambda t: abs(t.i - tok.i))
+    for head in heads[:6]:
+        ent = ctx.resolver.resolve(head, ctx.memory)
+        if ent.code:
+            return ent
+    return None
