@@ -16,50 +16,57 @@ The module knows nothing about the actor tables: the resolver gives it `Mention`
 
 from __future__ import annotations
 
+import functools
 from bisect import bisect_right
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 
 from spacy.tokens import Token
+
+from whodid.code.wordlists import DATA_DIR, WORDS, read_word_lists, require_subset
 
 # Pronouns and descriptions look back this many sentences (the current one included).
 WINDOW = 3
 
-PERSON_PRONOUNS = frozenset({"he", "him", "his", "himself", "she", "her", "hers", "herself"})
-THING_PRONOUNS = frozenset({"it", "its", "itself"})
-PLURAL_PRONOUNS = frozenset({"they", "them", "their", "theirs", "themselves"})
-FIRST_PERSON = frozenset({"i", "me", "my", "mine", "myself", "we", "us", "our", "ours",
-                          "ourselves"})
-RELATIVE_PRONOUNS = frozenset({"who", "which", "that", "whom", "whose"})
-REFLEXIVES = frozenset({"himself", "herself", "itself", "themselves", "myself", "ourselves"})
-POSSESSIVES = frozenset({"his", "her", "its", "their", "my", "our"})
-FEMALE_PRONOUNS = frozenset({"she", "her", "hers", "herself"})
-
 SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass"})
 OBJECT_DEPS = frozenset({"dobj", "dative", "pobj", "iobj"})
-# Verbs that introduce reported speech: their subject is a quote's speaker. The trigger
-# lexicon has its own, longer list; this one only decides who "he added" is.
-SPEECH_LEMMAS = frozenset({
-    "say", "add", "tell", "state", "note", "insist", "claim", "declare", "announce",
-    "explain", "stress", "emphasise", "emphasize", "argue", "write", "report", "confirm",
-    "deny", "warn", "accuse", "reiterate", "continue", "conclude", "remark", "reply",
-    "respond", "comment", "suggest", "acknowledge", "admit", "assert", "maintain",
-    "predict", "vow", "pledge", "urge", "ask", "call",
-})
-# Words in a mention or its apposition that say whether a person is a man or a woman.
-MALE_WORDS = frozenset({
-    "mr", "sir", "lord", "king", "prince", "emperor", "sheikh", "emir", "sultan", "pope",
-    "father", "son", "brother", "husband", "uncle", "nephew", "grandson", "grandfather",
-    "spokesman", "chairman", "congressman", "businessman", "councilman", "statesman",
-    "nobleman", "monk", "widower", "boyfriend", "patriarch", "duke", "baron", "count",
-})
-FEMALE_WORDS = frozenset({
-    "mrs", "ms", "miss", "madam", "madame", "lady", "dame", "queen", "princess", "empress",
-    "sheikha", "mother", "daughter", "sister", "wife", "aunt", "niece", "granddaughter",
-    "grandmother", "spokeswoman", "chairwoman", "congresswoman", "businesswoman",
-    "councilwoman", "stateswoman", "nun", "widow", "girlfriend", "first lady", "duchess",
-    "baroness", "countess",
-})
+WORDS_FILE = DATA_DIR / "coreference.yaml"
+
+
+@dataclass(frozen=True, slots=True)
+class Words:
+    """The word lists of data/coreference.yaml (what each is for is said there)."""
+
+    person_pronouns: frozenset[str]
+    female_pronouns: frozenset[str]
+    thing_pronouns: frozenset[str]
+    plural_pronouns: frozenset[str]
+    first_person: frozenset[str]
+    relative_pronouns: frozenset[str]
+    reflexives: frozenset[str]
+    possessives: frozenset[str]
+    speech_lemmas: frozenset[str]
+    male_words: frozenset[str]
+    female_words: frozenset[str]
+
+    @property
+    def third_person(self) -> frozenset[str]:
+        return self.person_pronouns | self.thing_pronouns | self.plural_pronouns
+
+
+@functools.cache
+def vocabulary() -> Words:
+    """The coreference word lists, read and checked on first use (not at import, so that a
+    broken file is reported by the runner's knowledge check, not as an import traceback)."""
+    lists = read_word_lists(WORDS_FILE, {f.name: WORDS for f in fields(Words)})
+    require_subset(WORDS_FILE, lists, "female_pronouns", "person_pronouns")
+    pronouns = set().union(*(lists[k] for k in ("person_pronouns", "thing_pronouns",
+                                                 "plural_pronouns", "first_person")))
+    lists["all_pronouns"] = frozenset(pronouns)
+    for part in ("reflexives", "possessives"):
+        require_subset(WORDS_FILE, lists, part, "all_pronouns")
+    del lists["all_pronouns"]
+    return Words(**lists)
 
 
 @dataclass(slots=True)
@@ -92,11 +99,12 @@ class Profile:
 def profile(word: str) -> Profile | None:
     """Agreement features of a third-person pronoun; None for any other word."""
     low = word.lower()
-    if low in PERSON_PRONOUNS:
-        return Profile(frozenset({"person"}), False, "f" if low in FEMALE_PRONOUNS else "m")
-    if low in THING_PRONOUNS:
+    w = vocabulary()
+    if low in w.person_pronouns:
+        return Profile(frozenset({"person"}), False, "f" if low in w.female_pronouns else "m")
+    if low in w.thing_pronouns:
         return Profile(frozenset({"state", "org"}), False, None)
-    if low in PLURAL_PRONOUNS:  # "they" is also said of a state or an organisation
+    if low in w.plural_pronouns:  # "they" is also said of a state or an organisation
         return Profile(frozenset({"group", "org", "state"}), True, None)
     return None
 
@@ -104,13 +112,14 @@ def profile(word: str) -> Profile | None:
 def gender_of(words: Iterable[str]) -> str | None:
     """'m' or 'f' when a title or a kinship or office word says so ("Mrs", "sister",
     "spokeswoman"), else None. Names alone are not guessed."""
+    v = vocabulary()
     found: set[str] = set()
     prev = ""
     for w in words:
         low = w.lower().rstrip(".")
-        if low in MALE_WORDS:
+        if low in v.male_words:
             found.add("m")
-        if low in FEMALE_WORDS or f"{prev} {low}" in FEMALE_WORDS:
+        if low in v.female_words or f"{prev} {low}" in v.female_words:
             found.add("f")
         prev = low
     return found.pop() if len(found) == 1 else None
@@ -137,19 +146,20 @@ def clause_path(tok: Token) -> list[int]:
 
 def is_speaker(tok: Token) -> bool:
     """Whether a phrase head is the subject of a speech verb ("Kwon said", "he added")."""
-    return tok.dep_ in SUBJECT_DEPS and tok.head.lemma_.lower() in SPEECH_LEMMAS
+    return tok.dep_ in SUBJECT_DEPS and tok.head.lemma_.lower() in vocabulary().speech_lemmas
 
 
 def speaker_of_speech(tok: Token) -> Token | None:
     """For a first-person pronoun inside reported speech, the subject of the speech verb
     that governs it ("'We will respond,' Kwon said": Kwon)."""
+    w = vocabulary()
     node = tok
     while node.head.i != node.i:
         node = node.head
-        if node.lemma_.lower() in SPEECH_LEMMAS:
+        if node.lemma_.lower() in w.speech_lemmas:
             for child in node.children:
                 if child.dep_ in SUBJECT_DEPS and child.i != tok.i \
-                        and child.lower_ not in FIRST_PERSON:
+                        and child.lower_ not in w.first_person:
                     return child
     return None
 
