@@ -420,8 +420,12 @@ def test_more_codes(nlp, resolver, text, head, nth, code, sector):
     assert entity.why
 
 
-def test_the_tables_cover_at_least_150_mentions():
-    assert len(CASES) + len(MORE_CASES) + len(UNKNOWN) >= 150
+def test_every_package_row_is_found_by_its_own_pattern(resolver):
+    """No row is shadowed: generated names, derived plurals and acronyms never replace a
+    table row, and matching (case, accents, dots) finds each pattern as written."""
+    for path in sorted(DATA_DIR.glob("actors_*.csv")):
+        for entry in read_table(path):
+            assert resolver.lookup(entry.pattern) == entry, entry.source
 
 
 def test_user_folder_adds_an_actor_without_code_changes(nlp, tmp_path: Path, monkeypatch):
@@ -480,3 +484,140 @@ def test_profile_reports_the_resolver_share(tmp_path: Path):
     assert report["documents"] == 2 and report["tokens"] > 10
     assert 0 < report["resolver_s"] < report["code_s"]
     assert 0 < report["resolver_share_of_total"] < report["resolver_share_of_coding"] < 1
+
+
+def test_profiler_entry_point_has_help_and_checks_its_arguments():
+    import subprocess
+    import sys
+
+    run = [sys.executable, "-m", "whodid.code.actors"]
+    shown = subprocess.run([*run, "--help"], capture_output=True, text=True, timeout=120,
+                           check=False)
+    assert shown.returncode == 0, shown.stderr
+    assert "--profile N" in shown.stdout and "corpus" in shown.stdout
+    wrong = subprocess.run([*run, "--profile", "0"], capture_output=True, text=True,
+                           timeout=120, check=False)
+    assert wrong.returncode == 2 and "at least 1" in wrong.stderr
+
+
+def test_benchmark_times_the_resolves_it_is_asked_for():
+    from whodid.code.actors.profile import benchmark, format_benchmark
+
+    report = benchmark("Chilean police arrested two students in Santiago.", n=50)
+    assert report["resolves"] == 50 and report["heads"] >= 3 and report["keys"] > 5_000
+    assert "50 resolves over" in format_benchmark(report)
+
+
+# ------------------------------------------------------------------ table and word files
+
+
+def test_table_csv_syntax_error_names_file_and_line(tmp_path: Path):
+    bad = tmp_path / "actors_quote.csv"
+    bad.write_text('pattern,code,sector,name,kind\n"Acme"x,USA,,Acme,org\n', encoding="utf-8")
+    with pytest.raises(ValueError, match=r"actors_quote\.csv:2: "):
+        read_table(bad)
+
+
+def test_word_file_errors_name_file_list_and_entry(tmp_path: Path):
+    from whodid.code.wordlists import CODES, WORDS, read_word_lists
+
+    spec = {"former": WORDS, "sectors": CODES}
+    cases = {
+        "former: [former, Ex]\nsectors: [GOV]\n": r"words\.yaml: former: entry 'Ex' is not a lower",
+        "former: [ex, ex]\nsectors: [GOV]\n": r"former: entry 'ex' is listed twice",
+        "former: [ex]\nsectors: [GOVT]\n": r"sectors: entry 'GOVT' is not three capital",
+        "former: [ex]\nformer: [late]\nsectors: [GOV]\n": r"'former' is given twice",
+        "former: [ex]\n": r"missing list 'sectors'",
+        "former: [ex]\nsectors: [GOV]\nlater: [x]\n": r"unknown list 'later'",
+        "former: []\nsectors: [GOV]\n": r"former: expected a non-empty list",
+    }
+    for text, message in cases.items():
+        path = tmp_path / "words.yaml"
+        path.write_text(text, encoding="utf-8")
+        with pytest.raises(ValueError, match=message):
+            read_word_lists(path, spec)
+    path.write_text("former: [ex, late]\nsectors: [GOV]\n", encoding="utf-8")
+    assert read_word_lists(path, spec) == {"former": {"ex", "late"}, "sectors": {"GOV"}}
+
+
+def test_broken_actor_word_file_is_a_one_line_error(tmp_path: Path, monkeypatch, capsys):
+    from whodid.cli import main
+    from whodid.code.actors import words
+
+    broken = tmp_path / "actor_words.yaml"
+    text = words.WORDS_FILE.read_text(encoding="utf-8")
+    broken.write_text(text.replace("non_state_codes: [IGO,", "non_state_codes: [XYZ,"),
+                      encoding="utf-8")
+    good = tmp_path / "actors_mine.csv"
+    good.write_text("pattern,code,sector,name,kind\nFrente Zorro,ECU,REB,,org\n",
+                    encoding="utf-8")
+    doc = tmp_path / "news.txt"
+    doc.write_text("Frente Zorro attacked.", encoding="utf-8")
+    monkeypatch.setattr(words, "WORDS_FILE", broken)
+    words.actor_words.cache_clear()
+    try:
+        assert main(["code", "--actors", str(good), str(doc)]) == 2
+    finally:
+        words.actor_words.cache_clear()
+    err = capsys.readouterr().err
+    assert "actor_words.yaml: non_state_codes: entry 'XYZ' is not in special_codes" in err
+    assert "Traceback" not in err
+
+
+def test_non_state_codes_are_public_and_read_from_data():
+    from whodid.code import actors
+
+    assert actors.NON_STATE_CODES == actors.non_state_codes() >= {"UNO", "IGO", "NGO"}
+    assert not actors.NON_STATE_CODES & {"USA", "KOS", "PSE"}
+
+
+# ------------------------------------------------------------------ document memory
+
+
+def test_memory_finds_people_by_full_name_surname_and_first_name():
+    from whodid.code.actors import DocumentMemory
+    from whodid.code.coreference import Mention
+
+    memory = DocumentMemory()
+    kwon = Mention(3, 0, "Kwon Jong Gun", "PRK", "GOV", "Kwon Jong Gun", "person", True)
+    memory.add_person("Kwon Jong Gun", kwon)
+    assert memory.find_person("Kwon Jong Gun") is kwon
+    assert memory.find_person("Gun") is kwon and memory.find_person("Kwon") is kwon
+    assert memory.find_person("Lee Gun") is None  # another person of that surname
+    uncoded = Mention(9, 1, "Kwon Jong Gun", None, None, "Kwon Jong Gun", "person", True)
+    memory.add_person("Kwon Jong Gun", uncoded)  # never replaces the coded record
+    assert memory.find_person("Kwon Jong Gun") is kwon
+
+
+def test_memory_context_country_prefers_the_sentence_then_the_document():
+    from whodid.code.actors import DocumentMemory
+
+    memory = DocumentMemory()
+    assert memory.context_country() is None
+    memory.countries.update(["KEN", "SOM", "SOM"])
+    assert memory.context_country()[0] == "SOM"  # the one the document names most
+    memory.here = [("KEN", "Kenya")]
+    assert memory.context_country()[0] == "KEN"  # the only one the sentence names
+    memory.here = [("KEN", "Kenya"), ("SOM", "Somalia")]
+    assert memory.context_country() is None  # two in the sentence: no guess
+    assert memory.context_country(office=True)[0] == "SOM"  # an office: the document's
+
+
+# ------------------------------------------------------------------ pipeline version
+
+
+def test_pipeline_version_covers_the_files_whodid_actors_names(tmp_path: Path, monkeypatch):
+    from whodid.code.runner import CoderOptions
+    from whodid.store.ingest import pipeline_version
+
+    options = CoderOptions()
+    monkeypatch.delenv("WHODID_ACTORS", raising=False)
+    package_only = pipeline_version(options)
+    mine = tmp_path / "actors_mine.csv"
+    mine.write_text("pattern,code,sector,name,kind\nFrente Zorro,ECU,REB,,org\n",
+                    encoding="utf-8")
+    monkeypatch.setenv("WHODID_ACTORS", str(tmp_path))
+    with_file = pipeline_version(options)
+    mine.write_text("pattern,code,sector,name,kind\nFrente Zorro,PER,REB,,org\n",
+                    encoding="utf-8")
+    assert len({package_only, with_file, pipeline_version(options)}) == 3

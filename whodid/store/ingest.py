@@ -37,13 +37,22 @@ CODING_FILES = ("records.py", "nlp.py")
 def pipeline_version(options: CoderOptions) -> str:
     """whodid's version plus a hash of everything that decides the records: the coding
     modules, the knowledge files, the model and its version, the user's extra files. Documents
-    stored by another pipeline are recoded only when asked (`--recode`)."""
+    stored by another pipeline are recoded only when asked (`--recode`). The user's files
+    are those of the options and, read by every resolver, those WHODID_ACTORS names."""
+    import os
+
+    from whodid.code.actors import user_files
+
     h = hashlib.sha256()
     package = Path(__file__).resolve().parents[1]
     files = [package / name for name in CODING_FILES]
     for sub in CODING_MODULES:
         files += sorted(p for p in (package / sub).rglob("*.py") if p.stem != "runner")
     files += sorted(p for p in (package / "data").rglob("*") if p.is_file())
+    try:
+        files += user_files()
+    except ValueError:  # a name that does not exist: the resolver reports it when built
+        h.update(os.environ.get("WHODID_ACTORS", "").encode())
     files += [Path(p) for p in (*options.triggers, *options.actors)]
     for path in files:
         h.update(path.name.encode())
