@@ -8,6 +8,7 @@ import json
 import pytest
 
 from whodid.code.coder import Coder
+from whodid.nlp import load_model
 from whodid.records import Document
 
 PUBLISHED = "2024-03-15"  # a Friday
@@ -19,7 +20,7 @@ def coder() -> Coder:
 
 
 def code(coder: Coder, text: str, published: str | None = PUBLISHED) -> list[dict]:
-    return coder.code(Document(id="t", text=text, published=published))
+    return [e.to_dict() for e in coder.code(Document(id="t", text=text, published=published))]
 
 
 def codes(entities: list[dict]) -> set[str | None]:
@@ -188,8 +189,50 @@ def test_no_event_without_actor(coder):
 def test_deterministic(coder):
     text = "Kenya accused Somalia of arming the rebels. Somalia denied it on Monday."
     a = json.dumps(code(coder, text))
-    b = json.dumps(Coder().code(Document(id="t", text=text, published=PUBLISHED)))
+    b = json.dumps([e.to_dict() for e in Coder().code(Document(id="t", text=text,
+                                                                published=PUBLISHED))])
     assert a == b
+
+
+def test_a_string_is_coded_as_a_document(coder):
+    text = "Kenya accused Somalia of arming the rebels."
+    events = coder.code(text, published=PUBLISHED)
+    assert [e.id for e in events] == ["text:0:0", "text:0:1"]
+    assert [e.to_dict() for e in events] == [
+        e.to_dict() | {"id": e.id.replace("t:", "text:", 1), "doc_id": "text"}
+        for e in coder.code(Document(id="t", text=text, published=PUBLISHED))]
+
+
+def test_pipe_gives_what_code_gives_in_order(coder):
+    texts = ["Kenya accused Somalia of arming the rebels.", "The weather was cold.",
+             Document(id="d3", text="Germany sent humanitarian aid to Sudan.")]
+    piped = list(coder.pipe(texts, batch_size=2))
+    assert [[e.to_dict() for e in evs] for evs in piped] == [
+        [e.to_dict() for e in coder.code(t)] for t in texts]
+    assert [len(evs) for evs in piped] == [2, 0, 1]
+
+
+def user_language():
+    """A fresh copy of the model without whodid's line-break rule, as a user would hold it."""
+    nlp = load_model.__wrapped__()  # uncached: the shared parser must not be changed
+    nlp.remove_pipe("whodid_line_breaks")
+    return nlp
+
+
+def test_coder_takes_a_loaded_language():
+    bare = user_language()
+    coder = Coder(bare)
+    assert "whodid_line_breaks" in coder.nlp.pipe_names and coder.nlp is bare
+    events = coder.code("Border clash\n\nKenya accused Somalia of shelling a border post.")
+    assert events[0].event_text.startswith("Kenya accused")
+
+
+def test_coder_as_a_spacy_component():
+    pipeline = user_language()
+    pipeline.add_pipe("whodid", config={"published": PUBLISHED})
+    doc = pipeline("Israeli jets bombed Lebanese villages on Sunday.")
+    assert [(e.event, e.date.date) for e in doc._.events] == [("ASSAULT", "2024-03-10")]
+    assert "whodid_line_breaks" not in pipeline.pipe_names
 
 
 def test_denial_through_reported_speech(coder):

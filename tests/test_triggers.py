@@ -15,7 +15,7 @@ def coder() -> Coder:
 
 
 def kinds(coder: Coder, text: str) -> list[tuple[str, str | None]]:
-    return [(e["event"], e["mode"]) for e in coder.code(Document("t", text, "2024-05-02"))]
+    return [(e.event, e.mode) for e in coder.code(Document("t", text, "2024-05-02"))]
 
 
 @pytest.mark.parametrize("text,event", [
@@ -55,8 +55,8 @@ def test_user_trigger_file_adds_a_word(tmp_path):
                      "utf-8")
     custom = Coder(triggers=[extra])
     events = custom.code(Document("t", "Peru snubbed the Chilean delegation.", "2024-05-02"))
-    assert [(e["event"], e["mode"]) for e in events] == [("REJECT", "meet")]
-    assert "snub" in events[0]["why"]
+    assert [(e.event, e.mode) for e in events] == [("REJECT", "meet")]
+    assert "snub" in events[0].why
 
 
 @pytest.mark.parametrize("body,problem", [
@@ -76,5 +76,49 @@ def test_malformed_trigger_file_is_reported_with_file_and_entry(tmp_path, body, 
 
 def test_bare_request_verb_is_a_quote_attribution(coder):
     events = coder.code(Document("t", '"Will Peru sign the treaty?" the Chilean minister asked.'))
-    assert [(e["event"], e["status"]) for e in events] == [("SUPPORT", "hypothetical")]
+    assert [(e.event, e.status) for e in events] == [("SUPPORT", "hypothetical")]
     assert [k for k, _ in kinds(coder, "Chile asked Peru to sign the treaty.")] == ["REQUEST"]
+
+
+def test_every_word_list_is_read_by_some_module():
+    import whodid.code.coder  # noqa: F401 - imports every stage, each reads its lists
+    from whodid.code.knowledge import unread_keys
+
+    assert unread_keys() == []
+
+
+def test_malformed_word_list_names_file_and_key(monkeypatch):
+    from whodid.code import knowledge
+
+    monkeypatch.setattr(knowledge, "_load", lambda: {"status": {"future_aux": ["Will", 3]}})
+    with pytest.raises(knowledge.KnowledgeError) as err:
+        knowledge.words("status").words("future_aux")
+    assert "whodid/data/words.yaml: status.future_aux" in str(err.value)
+    with pytest.raises(knowledge.KnowledgeError, match="status.condition_marks: missing"):
+        knowledge.words("status").words("condition_marks")
+
+
+def test_malformed_ontology_rule_names_file_and_entry(monkeypatch):
+    from whodid.code import lexicon
+
+    real = lexicon._read_yaml
+
+    def broken(path, name):
+        data, where = real(path, name)
+        if name == "ontology.yaml":
+            data["rules"]["state_acts"][1]["mode"] = "kidnap"
+        return data, where
+
+    monkeypatch.setattr(lexicon, "_read_yaml", broken)
+    with pytest.raises(LexiconError, match=r"ontology.yaml: rules.state_acts\[1\]: mode "
+                                           r"'kidnap' is not a mode of COERCE"):
+        load_lexicon()
+
+
+def test_a_match_can_be_synthesised_without_an_entry(coder):
+    from whodid.code.triggers import Match
+
+    doc = coder.parse("Chilean police shoved the reporters.")
+    match = Match.synthesise(doc[2], "ASSAULT", "beat", source="a model")
+    assert (match.text, match.entry.event, match.entry.synthetic) == ("shoved", "ASSAULT", True)
+    assert match.entry.pos == "verb" and match.entry.source == "a model"
