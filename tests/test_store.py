@@ -144,23 +144,18 @@ def test_each_bad_input_is_an_error_row_and_the_run_goes_on(tmp_path):
 
 
 def test_coding_failure_is_stored_and_retried(tmp_path, monkeypatch):
-    from whodid.code import runner
+    from whodid.code.coder import Coder
 
     src = write_jsonl(tmp_path / "news.jsonl", STORIES[:2])
     db = tmp_path / "s.duckdb"
-    real = runner.make_worker
+    real = Coder.code_parsed
 
-    def failing_worker(options):
-        work = real(options)
+    def failing(self, document, parsed):  # the coder raising on one document
+        if document.id == "s2":
+            raise RuntimeError("boom")
+        return real(self, document, parsed)
 
-        def run(doc):
-            if doc.id == "s2":  # what make_worker returns when the coder raises
-                return runner.Result(doc.id, error={"doc_id": doc.id, "error": "coding_failed",
-                                                    "detail": "RuntimeError: boom"})
-            return work(doc)
-        return run
-
-    monkeypatch.setattr(runner, "make_worker", failing_worker)
+    monkeypatch.setattr(Coder, "code_parsed", failing)
     first = ingest([str(src)], db)
     assert (first.coded, first.failed) == (1, 1)
     assert table(db, "SELECT doc_id, status FROM documents ORDER BY seq") == [
@@ -168,7 +163,7 @@ def test_coding_failure_is_stored_and_retried(tmp_path, monkeypatch):
     cols, rows = documents(connect(db, read_only=True))
     assert rows[1][cols.index("errors")] == 1
 
-    monkeypatch.setattr(runner, "make_worker", real)
+    monkeypatch.setattr(Coder, "code_parsed", real)
     second = ingest([str(src)], db)  # failed documents are tried again
     assert (second.coded, second.skipped, second.failed) == (1, 1, 0)
     assert table(db, "SELECT count(*) FROM errors") == [(0,)]

@@ -63,23 +63,21 @@ def code_text(text: str, published: str | None = None, *, model: str | Language 
 
 
 def record_coder(options: CoderOptions) -> Callable[[dict[str, Any]], list[dict[str, Any]]]:
-    """A function from one JSON input document (SCHEMA.md) to its event records as dicts, the
-    form the evaluation compares with gold. Raises ValueError for a document that is no valid
-    input and RuntimeError for one the coder fails on."""
+    """A function from one JSON input document (SCHEMA.md; `text` required, an empty one has
+    no events) to its event records as dicts, the form the evaluation compares with gold.
+    Raises KeyError without a text and RuntimeError for a document the coder fails on."""
     from whodid.code.runner import check_knowledge, make_worker
-    from whodid.read.documents import document_from_json
 
     check_knowledge(options)
     work = make_worker(options)
 
     def code_document(obj: dict[str, Any]) -> list[dict[str, Any]]:
-        item = document_from_json(obj, str(obj.get("id", "<document>")))
-        if isinstance(item, Document):
-            result = work(item)
-            if result.error:
-                raise RuntimeError(result.error["detail"])
-            return result.records
-        raise ValueError(item["detail"])
+        doc = Document(id=obj.get("id") or "", text=obj["text"],
+                       published=obj.get("published"), title=obj.get("title"))
+        result = work(doc)
+        if result.error:
+            raise RuntimeError(result.error["detail"])
+        return result.records
 
     return code_document
 

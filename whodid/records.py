@@ -15,7 +15,8 @@ def text_id(text: str) -> str:
 @dataclass
 class Document:
     """One input document. Only `text` is required (SCHEMA.md): `Document(text="...")` gets
-    the id `text_id(text)`. Positional calls keep the order `Document(id, text, published)`."""
+    the id `text_id(text)`. Positional arguments keep the order `(id, text, published, ...)`,
+    so pass the text by keyword when there is no id."""
 
     id: str = ""
     text: str = ""
@@ -25,10 +26,6 @@ class Document:
     source: str | None = None
 
     def __post_init__(self) -> None:
-        if not self.text and self.id:
-            # `Document("Kenya accused...")` would otherwise code an empty text named by it
-            raise TypeError("Document has an id but no text; pass the text by keyword: "
-                            "Document(text=...)")
         if not self.id:
             self.id = text_id(self.text)
 
