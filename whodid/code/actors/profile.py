@@ -110,20 +110,20 @@ def format_benchmark(r: dict[str, Any]) -> str:
     return "\n".join([
         f"tables: {r['keys']} keys; ActorResolver() built in {r['build_s']:.3f} s",
         (f"observe: {r['tokens']} tokens, {r['sentences']} sentences in "
-        f"{r['observe_s'] * 1000:.2f} ms"),
+         f"{r['observe_s'] * 1000:.2f} ms"),
         (f"{n} resolves over {r['heads']} phrase heads: {r['uncached_s']:.3f} s uncached "
-        f"({r['uncached_s'] / n * 1e6:.1f} µs each), {r['cached_s']:.3f} s after observe "
-        f"({r['cached_s'] / n * 1e6:.1f} µs each)")])
+         f"({r['uncached_s'] / n * 1e6:.1f} µs each), {r['cached_s']:.3f} s after observe "
+         f"({r['cached_s'] / n * 1e6:.1f} µs each)")])
 
 
 def format_profile(r: dict[str, Any]) -> str:
     return "\n".join([
         (f"{r['documents']} documents, {r['tokens']} tokens, {r['events']} records from "
-        f"{r['path']}"),
+         f"{r['path']}"),
         (f"parse {r['parse_s']:.2f} s, coding after parse {r['code_s']:.2f} s, "
-        f"inside the actor resolver {r['resolver_s']:.2f} s"),
+         f"inside the actor resolver {r['resolver_s']:.2f} s"),
         (f"resolver share: {r['resolver_share_of_total']:.1%} of parse + coding, "
-        f"{r['resolver_share_of_coding']:.1%} of coding after parse")])
+         f"{r['resolver_share_of_coding']:.1%} of coding after parse")])
 
 
 def main(argv: Sequence[str] | None = None) -> int:
