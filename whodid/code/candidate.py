@@ -69,3 +69,4 @@ class DocState:
 
     last_accuser: list[Entity] = field(default_factory=list)
     last_actors: dict[str, list[Entity]] = field(default_factory=dict)  # by event type
+    extras: dict[str, Any] = field(default_factory=dict)  # what added stages carry along
