@@ -473,7 +473,7 @@ def test_cli_malformed_actor_file_is_a_clear_error(tmp_path: Path, capsys):
 def test_profile_reports_the_resolver_share(tmp_path: Path):
     import json
 
-    from whodid.code.actors import profile_resolution
+    from whodid.code.actors.profile import profile_resolution
 
     corpus = tmp_path / "docs.jsonl"
     texts = ["Chilean police arrested two students. They were released later.",

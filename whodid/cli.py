@@ -9,8 +9,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from whodid import __version__
 from whodid.nlp import DEFAULT_MODEL
+from whodid.version import __version__
 
 
 def _json_line(obj: dict[str, Any]) -> str:

@@ -17,12 +17,12 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import IO, Any
 
-from whodid import __version__
 from whodid.code.runner import CoderOptions, code_stream
 from whodid.read.documents import Input, Item, iter_inputs
 from whodid.records import Document
 from whodid.store.neardup import NearDuplicates, from_bytes, signature, to_bytes
 from whodid.store.store import StoredDocument, StoredError, StoreWriter, content_key
+from whodid.version import __version__
 
 BATCH_DOCS = 200  # documents per transaction: what a crash can cost
 BATCH_SECONDS = 5.0  # ... or this long, whichever comes first

@@ -16,8 +16,8 @@ from typing import Any, Self
 import duckdb
 import pyarrow as pa
 
-from whodid import __version__
 from whodid.records import Document
+from whodid.version import __version__
 
 SCHEMA_VERSION = "1"
 DEFAULT_DB = "whodid.duckdb"

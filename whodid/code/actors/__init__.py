@@ -10,11 +10,11 @@ The modules, in the order data flows through them:
 - `phrase`: a noun phrase as read (`Phrase`, `Clue`), syntax helpers;
 - `heads`, `people`: coding a phrase by the kind of its head;
 - `resolver`: `ActorResolver`, which reads the phrase and picks the coding;
-- `profile`: timing (`python -m whodid.code.actors --help`).
+- `profile`: timing (`python -m whodid.code.actors --help`); not imported here, so that
+  the package does not depend on the coder the profiler runs.
 """
 
 from whodid.code.actors.memory import DocumentMemory
-from whodid.code.actors.profile import profile_resolution
 from whodid.code.actors.resolver import ActorResolver, get_resolver
 from whodid.code.actors.tables import (
     DATA_DIR,
@@ -30,8 +30,8 @@ from whodid.code.actors.words import actor_words, non_state_codes
 
 __all__ = [
     "DATA_DIR", "HEADER", "ActorResolver", "DocumentMemory", "Entry", "actor_words",
-    "entry_keys", "get_resolver", "non_state_codes", "norm", "profile_resolution",
-    "read_table", "user_files", "valid_codes",
+    "entry_keys", "get_resolver", "non_state_codes", "norm", "read_table", "user_files",
+    "valid_codes",
 ]
 
 

@@ -71,7 +71,7 @@ def profile_resolution(n: int = 100, path: Path | str | None = None) -> dict[str
     """Code the first `n` documents of a JSONL corpus (default: the bench's corpus) and
     measure the time spent inside the actor resolver (observe, resolve, canonical,
     new_document) against parsing and the whole of coding. Returns seconds and shares."""
-    from whodid.code.coder import Coder  # here: the coder imports this package
+    from whodid.code.coder import Coder  # here: loads spaCy only when profiling
     from whodid.measure.bench import default_corpus
     from whodid.records import Document
 
