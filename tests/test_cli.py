@@ -215,3 +215,36 @@ def test_table_piped_keeps_the_evidence_whole(capsys):
     assert code == 0 and "…" not in out
     for rec in records:
         assert " ".join(rec["event_text"].split()) in out
+
+
+@pytest.mark.parametrize("processes", ["1", "2"])
+@pytest.mark.parametrize("bad", ["missing", "malformed"])
+def test_bad_whodid_actors_entry_stops_before_any_worker(tmp_path, capsys, monkeypatch,
+                                                         processes, bad):
+    """Without --actors, the runner's knowledge check still builds the default resolver, so
+    a bad WHODID_ACTORS entry is a one-line error and exit 2 before a worker starts."""
+    from whodid.code import runner
+    from whodid.code.actors import get_resolver
+
+    if bad == "missing":
+        target, message = tmp_path / "no_such_actors.csv", "WHODID_ACTORS names"
+    else:
+        target = tmp_path / "actors_mine.csv"
+        target.write_text("pattern,code,sector,name,kind\nFrente Zorro,ECUADOR,REB,,org\n",
+                          encoding="utf-8")
+        message = "actors_mine.csv:2"
+
+    def no_worker(options):
+        raise AssertionError("a worker was started")
+
+    monkeypatch.setattr(runner, "make_worker", no_worker)
+    monkeypatch.setenv("WHODID_ACTORS", str(target))
+    get_resolver.cache_clear()
+    try:
+        code = main(["code", "--processes", processes, str(_doc(tmp_path))])
+    finally:
+        monkeypatch.delenv("WHODID_ACTORS")
+        get_resolver.cache_clear()
+    out, err = capsys.readouterr()
+    assert code == 2 and out == ""
+    assert err.startswith("whodid: ") and message in err and err.count("\n") == 1

@@ -81,7 +81,7 @@ def test_speech_verb_of_a_reported_clause(nlp):
 def test_the_partitive_list_is_read_from_data(nlp, monkeypatch):
     doc = nlp("Busloads of Chilean miners blocked the road.")
     assert words(roles.subject_heads(token(doc, "blocked"))) == ["Busloads"]
-    monkeypatch.setattr(roles, "PARTITIVES", roles.PARTITIVES | {"busloads"})
+    monkeypatch.setattr(roles.LISTS, "partitives", roles.LISTS.partitives | {"busloads"})
     assert words(roles.subject_heads(token(doc, "blocked"))) == ["miners"]
 
 

@@ -39,7 +39,7 @@ def test_modality_ignores_negation(nlp):
 def test_future_governors_are_read_from_data(nlp, monkeypatch):
     doc = nlp("Chile yearns to attack the convoy.")
     assert status.own_status(token(doc, "attack"))[0] == "asserted"
-    monkeypatch.setattr(status, "FUTURE_GOVERNORS", status.FUTURE_GOVERNORS | {"yearn"})
+    monkeypatch.setattr(status.LISTS, "future_governors", status.LISTS.future_governors | {"yearn"})
     assert status.own_status(token(doc, "attack")) == ("future", "'yearns to'")
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from whodid.code.coder import Coder
@@ -80,22 +82,85 @@ def test_bare_request_verb_is_a_quote_attribution(coder):
     assert [k for k, _ in kinds(coder, "Chile asked Peru to sign the treaty.")] == ["REQUEST"]
 
 
-def test_every_word_list_is_read_by_some_module():
-    import whodid.code.coder  # noqa: F401 - imports every stage, each reads its lists
-    from whodid.code.knowledge import unread_keys
+def test_every_word_list_is_declared_and_read_by_some_module():
+    """Every list of words.yaml is declared by a stage module, and each declared list is
+    read in that module's source (an attribute `LISTS.<name>`): none is dead data."""
+    import ast
+    import sys
 
-    assert unread_keys() == []
+    import whodid.code.coder  # noqa: F401 - imports every stage, each declares its lists
+    from whodid.code import wordlists
+
+    wordlists.check_words_file()  # raises on a list no module declares
+    modules = {m.__name__: m for m in list(sys.modules.values())
+               if getattr(m, "__name__", "").startswith("whodid.code")}
+    for module in modules.values():
+        section = getattr(module, "LISTS", None)
+        if not isinstance(section, wordlists.Section):
+            continue
+        tree = ast.parse(Path(module.__file__).read_text(encoding="utf-8"))
+        read = {n.attr for n in ast.walk(tree) if isinstance(n, ast.Attribute)}
+        assert set(section._spec) <= read, (module.__name__, set(section._spec) - read)
+    assert all(k in wordlists.declared() for k in wordlists.read_yaml(wordlists.WORDS_FILE))
 
 
-def test_malformed_word_list_names_file_and_key(monkeypatch):
-    from whodid.code import knowledge
+def _broken_words_file(tmp_path, monkeypatch, old: str, new: str):
+    from whodid.code import wordlists
 
-    monkeypatch.setattr(knowledge, "_load", lambda: {"status": {"future_aux": ["Will", 3]}})
-    with pytest.raises(knowledge.KnowledgeError) as err:
-        knowledge.words("status").words("future_aux")
-    assert "whodid/data/words.yaml: status.future_aux" in str(err.value)
-    with pytest.raises(knowledge.KnowledgeError, match="status.condition_marks: missing"):
-        knowledge.words("status").words("condition_marks")
+    text = wordlists.WORDS_FILE.read_text(encoding="utf-8")
+    assert old in text
+    broken = tmp_path / "words.yaml"
+    broken.write_text(text.replace(old, new, 1), encoding="utf-8")
+    monkeypatch.setattr(wordlists, "WORDS_FILE", broken)
+    wordlists.reset()
+    return broken
+
+
+@pytest.mark.parametrize(("old", "new", "message"), [
+    ("future_aux: [will,", "future_aux: [Will,", "status.future_aux: entry 'Will' is not a lower"),
+    ("condition_marks: [if,", "condition_marks: [if, if,", "status.condition_marks: entry 'if' is listed twice"),
+    ("condition_marks:", "conditions_marks:", "unknown list 'status.conditions_marks'"),
+    ("jan: 1", "jan: one", "dates.month_abbreviations: jan: 'one' is not a whole number"),
+    ("weekdays: [monday,", "weekdays: [", "dates.weekdays: expected the seven days"),
+])
+def test_malformed_word_list_names_file_and_key(tmp_path, monkeypatch, old, new, message):
+    import whodid.code.coder  # noqa: F401 - every stage declares its lists
+    from whodid.code import wordlists
+
+    broken = _broken_words_file(tmp_path, monkeypatch, old, new)
+    try:
+        with pytest.raises(wordlists.KnowledgeError) as err:
+            wordlists.check_words_file()
+        assert str(err.value).startswith(f"{broken}: ")
+        assert message in str(err.value)
+    finally:
+        monkeypatch.undo()
+        wordlists.reset()
+
+
+def test_broken_words_file_is_one_line_and_exit_2_not_an_import_traceback(tmp_path):
+    """A fresh process, as a user runs it: the packaged words file is read on first use, so
+    the runner's knowledge check reports it before any document is coded."""
+    import subprocess
+    import sys
+
+    from whodid.code import wordlists
+
+    text = wordlists.WORDS_FILE.read_text(encoding="utf-8")
+    broken = tmp_path / "words.yaml"
+    broken.write_text(text.replace("future_aux: [will,", "future_aux: [Will,", 1), "utf-8")
+    doc = tmp_path / "d.txt"
+    doc.write_text("Peru snubbed Chile.", "utf-8")
+    script = ("import sys; from whodid.code import wordlists; from pathlib import Path; "
+              f"wordlists.WORDS_FILE = Path({str(broken)!r}); "
+              "from whodid.cli import main; sys.exit(main(sys.argv[1:]))")
+    for processes in ("1", "2"):
+        proc = subprocess.run([sys.executable, "-c", script, "code", "--processes", processes,
+                               str(doc)], capture_output=True, text=True, timeout=120,
+                              check=False)
+        assert proc.returncode == 2 and proc.stdout == ""
+        assert proc.stderr == (f"whodid: {broken}: status.future_aux: entry 'Will' is not a "
+                               "lower-case word\n")
 
 
 def test_malformed_ontology_rule_names_file_and_entry(monkeypatch):
@@ -122,3 +187,4 @@ def test_a_match_can_be_synthesised_without_an_entry(coder):
     match = Match.synthesise(doc[2], "ASSAULT", "beat", source="a model")
     assert (match.text, match.entry.event, match.entry.synthetic) == ("shoved", "ASSAULT", True)
     assert match.entry.pos == "verb" and match.entry.source == "a model"
+

@@ -12,10 +12,11 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import re
+from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
-from whodid.code.knowledge import KnowledgeError, words
+from whodid.code.wordlists import NUMBERS, SEQUENCE, KnowledgeError, Section
 from whodid.records import DateInfo
 
 if TYPE_CHECKING:
@@ -26,19 +27,15 @@ __all__ = ["date_for_event", "find_dates", "resolve_expression"]
 
 # --------------------------------------------------------------------------- vocabulary
 
-_WORDS = words("dates")
-_WEEKDAYS = _WORDS.sequence("weekdays")
-if len(_WEEKDAYS) != 7:
-    raise KnowledgeError(f"{_WORDS.where('weekdays')}: expected the seven days")
-_MONTHS = {name.lower(): i for i, name in enumerate(calendar.month_name) if name}
-_MONTH_ABBREVIATIONS = _WORDS.numbers("month_abbreviations")
-_MONTHS.update(_MONTH_ABBREVIATIONS)
-_NUMBERS = _WORDS.numbers("number_words")
 
-_WD = "|".join(_WEEKDAYS)
-_TOD = r"(?:\s+(?:" + "|".join(_WORDS.sequence("times_of_day")) + "))?"  # "Sunday night"
-_MON_ANY = "|".join(sorted(_MONTHS, key=len, reverse=True))
-_NUM = r"\d{1,3}|" + "|".join(_NUMBERS)
+def _seven_days(lists: Section) -> None:
+    if len(lists.weekdays) != 7:
+        raise KnowledgeError(f"{lists.where('weekdays')}: expected the seven days")
+
+
+LISTS = Section("dates", validate=_seven_days,  # whodid/data/words.yaml, read on first use
+                weekdays=SEQUENCE, times_of_day=SEQUENCE,
+                month_abbreviations=NUMBERS, number_words=NUMBERS)
 _YEAR = r"(?:1[89]|20)\d\d"
 
 # ------------------------------------------------------- resolve_expression: one phrase
@@ -51,44 +48,113 @@ _LEAD = re.compile(
 _TRAIL = re.compile(r"(?:['’]s|[,;:!?]|\s+local\s+time)$")
 
 _R_TODAY = re.compile(r"^(?:today|tonight|this\s+(?:morning|afternoon|evening))$")
-_R_YESTERDAY = re.compile(r"^(?:yesterday" + _TOD + r"|last\s+night)$")
 _R_DAY_BEFORE_YESTERDAY = re.compile(r"^the\s+day\s+before\s+yesterday$")
 _R_PREVIOUS_DAY = re.compile(
     r"^(?:the\s+(?:previous|preceding|prior)\s+day|the\s+day\s+(?:before|earlier)"
     r"|a\s+day\s+(?:earlier|before))$"
 )
-_R_TOMORROW = re.compile(r"^tomorrow" + _TOD + "$")
-_R_WEEKDAY = re.compile(
-    r"^(?:(?P<mod>last|this|this\s+past|past|next)\s+)?(?P<wd>" + _WD + r")" + _TOD + "$"
-)
 _R_WEEKEND = re.compile(r"^(?:the|this|last|this\s+past|past)\s+weekend$")
 _R_UNIT = re.compile(
     r"^(?P<mod>this|last|next|the\s+previous|the\s+same)\s+(?P<unit>week|month|year)$"
 )
-_R_MONTH = re.compile(
-    r"^(?:(?P<mod>last|this|next)\s+)?(?P<mon>" + _MON_ANY + r")\.?"
-    r"(?:,?\s+(?:of\s+)?(?:(?P<yr>" + _YEAR + r")|(?P<yrel>last|this|next)\s+year))?$"
-)
 _R_YEAR = re.compile(r"^(?P<yr>" + _YEAR + r")$")
-_R_AGO = re.compile(
-    r"^(?P<n>" + _NUM + r")\s+(?P<unit>day|week|month|year)s?\s+(?:ago|earlier|before)$"
-)
-# Only these reach dateparser: a month name or a numeric date, nothing vaguer.
-_R_ABSOLUTE = re.compile(
-    r"\b(?:" + _MON_ANY + r")\b|\d{4}-\d{1,2}-\d{1,2}|\d{1,2}[/.]\d{1,2}[/.]\d{2,4}"
-)
 _R_HAS_YEAR = re.compile(r"\b" + _YEAR + r"\b")
-_RELATIVE = (
-    _R_TODAY,
-    _R_YESTERDAY,
-    _R_DAY_BEFORE_YESTERDAY,
-    _R_PREVIOUS_DAY,
-    _R_TOMORROW,
-    _R_WEEKDAY,
-    _R_WEEKEND,
-    _R_UNIT,
-    _R_AGO,
+# for the sentence scan (find_dates)
+_PREP = r"(?P<prep>(?:on|in|during|over|since)\s+)?"
+_QUAL = (
+    r"(?P<qual>(?:early|earlier|late|later)\s+(?:on\s+|in\s+)?|mid-"
+    r"|the\s+(?:end|start|beginning|middle)\s+of\s+)?"
 )
+# Month names are matched case-sensitively in running text: "may" is a verb, and an
+# abbreviation only counts with a day number after it ("Jan" is also a name).
+_MONFULL = "(?-i:" + "|".join(calendar.month_name[1:]) + ")"
+_NP_START = r"(?!\s+(?:the|a|an|his|her|its|their|this|that)\b)"
+
+
+@dataclass(frozen=True, slots=True)
+class _Vocabulary:
+    """The word lists of words.yaml's `dates` section and the patterns built from them."""
+
+    weekdays: tuple[str, ...]
+    months: dict[str, int]  # month names and abbreviations -> 1..12
+    numbers: dict[str, int]  # "three" -> 3
+    yesterday: re.Pattern[str]
+    tomorrow: re.Pattern[str]
+    weekday: re.Pattern[str]
+    month: re.Pattern[str]
+    ago: re.Pattern[str]
+    absolute: re.Pattern[str]  # only these reach dateparser: a month name or a numeric date
+    relative: tuple[re.Pattern[str], ...]  # expressions that need a publication date
+    scan: re.Pattern[str]  # every expression in running text
+
+
+@lru_cache(maxsize=1)
+def _vocab() -> _Vocabulary:
+    """Built on first use, not at import: a broken words file is the runner's one-line
+    error, not an import traceback."""
+    weekdays = LISTS.weekdays
+    months = {name.lower(): i for i, name in enumerate(calendar.month_name) if name}
+    months.update(LISTS.month_abbreviations)
+    numbers = LISTS.number_words
+
+    wd = "|".join(weekdays)
+    tod = r"(?:\s+(?:" + "|".join(LISTS.times_of_day) + "))?"  # "Sunday night"
+    mon_any = "|".join(sorted(months, key=len, reverse=True))
+    num = r"\d{1,3}|" + "|".join(numbers)
+
+    yesterday = re.compile(r"^(?:yesterday" + tod + r"|last\s+night)$")
+    tomorrow = re.compile(r"^tomorrow" + tod + "$")
+    weekday = re.compile(
+        r"^(?:(?P<mod>last|this|this\s+past|past|next)\s+)?(?P<wd>" + wd + r")" + tod + "$"
+    )
+    month = re.compile(
+        r"^(?:(?P<mod>last|this|next)\s+)?(?P<mon>" + mon_any + r")\.?"
+        r"(?:,?\s+(?:of\s+)?(?:(?P<yr>" + _YEAR + r")|(?P<yrel>last|this|next)\s+year))?$"
+    )
+    ago = re.compile(
+        r"^(?P<n>" + num + r")\s+(?P<unit>day|week|month|year)s?\s+(?:ago|earlier|before)$"
+    )
+    absolute = re.compile(
+        r"\b(?:" + mon_any + r")\b|\d{4}-\d{1,2}-\d{1,2}|\d{1,2}[/.]\d{1,2}[/.]\d{2,4}"
+    )
+    relative = (_R_TODAY, yesterday, _R_DAY_BEFORE_YESTERDAY, _R_PREVIOUS_DAY, tomorrow,
+                weekday, _R_WEEKEND, _R_UNIT, ago)
+
+    monabbr = ("(?-i:" + "|".join(sorted((a.capitalize() for a in LISTS.month_abbreviations),
+                                         key=len, reverse=True)) + r")\.?")
+    mon = f"(?:{_MONFULL}|{monabbr})"
+    scan = re.compile(
+        r"\b" + _PREP + _QUAL + r"(?P<core>"
+        r"\d{4}-\d{2}-\d{2}"
+        r"|\d{1,2}/\d{1,2}/\d{4}"
+        r"|(?:(?:" + wd + r"),?\s+)?" + mon + r"\s+\d{1,2}(?:st|nd|rd|th)?\b(?:,?\s+\d{4})?"
+        r"|(?:(?:" + wd + r"),?\s+)?\d{1,2}(?:st|nd|rd|th)?\s+(?:of\s+)?" + mon
+        + r"(?:,?\s+\d{4})?"
+        r"|(?P<month>(?:(?:last|this|next)\s+)?"
+        + _MONFULL
+        + r"(?:,?\s+(?:of\s+)?(?:"
+        + _YEAR
+        + r"|(?:last|this|next)\s+year))?)"
+        r"|the\s+day\s+before\s+yesterday"
+        r"|(?:the\s+(?:previous|preceding|prior)\s+day|the\s+day\s+(?:before|earlier)"
+        r"|a\s+day\s+(?:earlier|before))"
+        + _NP_START
+        + r"|(?:today|tonight|tomorrow|yesterday)"
+        + tod
+        + r"|last\s+night|this\s+(?:morning|afternoon|evening)"
+        r"|(?:(?:last|this|this\s+past|next)\s+)?(?:"
+        + wd
+        + r")"
+        + tod
+        + r"|(?:the|this|last|this\s+past)\s+weekend"
+        r"|(?:this|last|next|the\s+previous)\s+(?:week|month|year)"
+        r"|(?:" + num + r")\s+(?:day|week|month|year)s?\s+(?:ago|earlier)"
+        r"|(?P<year>" + _YEAR + r")"
+        r")\b",
+        re.IGNORECASE,
+    )
+    return _Vocabulary(weekdays, months, numbers, yesterday, tomorrow, weekday, month, ago,
+                       absolute, relative, scan)
 
 
 def _parse_published(published: dt.date | str | None) -> dt.date | None:
@@ -155,39 +221,40 @@ def _resolve_cached(text: str, pub: dt.date | None) -> tuple[str | None, str, st
     # Absolute years and month-of-year need no publication date.
     if m := _R_YEAR.match(s):
         return (m["yr"], "year", f"{q} = year {m['yr']}")
-    m_month = _R_MONTH.match(s)
+    v = _vocab()
+    m_month = v.month.match(s)
     if m_month and m_month["yr"]:
-        mon = _MONTHS[m_month["mon"]]
+        mon = v.months[m_month["mon"]]
         return (f"{m_month['yr']}-{mon:02d}", "month", f"{q} = {m_month['yr']}-{mon:02d}")
 
     if pub is None:
-        if m_month or any(r.match(s) for r in _RELATIVE):
+        if m_month or any(r.match(s) for r in v.relative):
             return no_pub()
     else:
         p = pub.isoformat()
         if _R_TODAY.match(s):
             return relative(pub, "day", f"publication day {p}")
-        if _R_YESTERDAY.match(s):
+        if v.yesterday.match(s):
             return relative(pub - dt.timedelta(1), "day", f"day before publication {p}")
         if _R_DAY_BEFORE_YESTERDAY.match(s):
             return relative(pub - dt.timedelta(2), "day", f"two days before publication {p}")
         if _R_PREVIOUS_DAY.match(s):
             return relative(pub - dt.timedelta(1), "day", f"day before publication {p}")
-        if _R_TOMORROW.match(s):
+        if v.tomorrow.match(s):
             return relative(pub + dt.timedelta(1), "day", f"day after publication {p}")
-        if m := _R_WEEKDAY.match(s):
+        if m := v.weekday.match(s):
             return _weekday(q, m["wd"], (m["mod"] or "").replace(" ", ""), pub)
         if _R_WEEKEND.match(s):
             sat = pub - dt.timedelta(days=(pub.weekday() - 5) % 7)
             return relative(_monday(sat), "week", f"week of the weekend on or before {p}")
         if m := _R_UNIT.match(s):
             return _unit(q, m["unit"], m["mod"].split()[-1], pub)
-        if m := _R_AGO.match(s):
+        if m := v.ago.match(s):
             return _ago(q, m["n"], m["unit"], pub)
         if m_month:
             return _month_name(q, m_month, pub)
 
-    if _R_ABSOLUTE.search(s):
+    if v.absolute.search(s):
         if pub is None and not _R_HAS_YEAR.search(s):
             return no_pub()
         return _dateparser(s, q, pub)
@@ -196,7 +263,7 @@ def _resolve_cached(text: str, pub: dt.date | None) -> tuple[str | None, str, st
 
 def _weekday(q: str, wd: str, mod: str, pub: dt.date) -> tuple[str, str, str]:
     """Plain/"this"/"past" = on or before publication; "last" = strictly before; "next" after."""
-    target = _WEEKDAYS.index(wd)
+    target = _vocab().weekdays.index(wd)
     back = (pub.weekday() - target) % 7
     if mod == "next":
         d, how = pub + dt.timedelta(days=(7 - back) % 7 or 7), "next {} after {}"
@@ -222,7 +289,7 @@ def _unit(q: str, unit: str, mod: str, pub: dt.date) -> tuple[str, str, str]:
 
 def _ago(q: str, n_text: str, unit: str, pub: dt.date) -> tuple[str, str, str]:
     """Keep the unit as precision: "three weeks ago" is a week, not a known day."""
-    n = int(n_text) if n_text.isdigit() else _NUMBERS[n_text]
+    n = int(n_text) if n_text.isdigit() else _vocab().numbers[n_text]
     back = f"{n} {unit}{'s' if n != 1 else ''} before publication {pub.isoformat()}"
     if unit == "day":
         return (pub - dt.timedelta(days=n)).isoformat(), "day", f"{q} = {back}"
@@ -237,7 +304,7 @@ def _ago(q: str, n_text: str, unit: str, pub: dt.date) -> tuple[str, str, str]:
 
 def _month_name(q: str, m: re.Match[str], pub: dt.date) -> tuple[str, str, str]:
     """A month name without a day: the most recent such month (on or before publication)."""
-    mon = _MONTHS[m["mon"]]
+    mon = _vocab().months[m["mon"]]
     name = calendar.month_name[mon]
     if m["yrel"]:
         year = pub.year + {"last": -1, "this": 0, "next": 1}[m["yrel"]]
@@ -297,49 +364,6 @@ def _dateparser(s: str, q: str, pub: dt.date | None) -> tuple[str | None, str, s
 
 # ------------------------------------------------------- finding expressions in a sentence
 
-_PREP = r"(?P<prep>(?:on|in|during|over|since)\s+)?"
-_QUAL = (
-    r"(?P<qual>(?:early|earlier|late|later)\s+(?:on\s+|in\s+)?|mid-"
-    r"|the\s+(?:end|start|beginning|middle)\s+of\s+)?"
-)
-# Month names are matched case-sensitively in running text: "may" is a verb, and an
-# abbreviation only counts with a day number after it ("Jan" is also a name).
-_MONFULL = "(?-i:" + "|".join(calendar.month_name[1:]) + ")"
-_MONABBR = ("(?-i:" + "|".join(sorted((a.capitalize() for a in _MONTH_ABBREVIATIONS),
-                                      key=len, reverse=True)) + r")\.?")
-_MON = f"(?:{_MONFULL}|{_MONABBR})"
-_NP_START = r"(?!\s+(?:the|a|an|his|her|its|their|this|that)\b)"
-_SCAN = re.compile(
-    r"\b" + _PREP + _QUAL + r"(?P<core>"
-    r"\d{4}-\d{2}-\d{2}"
-    r"|\d{1,2}/\d{1,2}/\d{4}"
-    r"|(?:(?:" + _WD + r"),?\s+)?" + _MON + r"\s+\d{1,2}(?:st|nd|rd|th)?\b(?:,?\s+\d{4})?"
-    r"|(?:(?:" + _WD + r"),?\s+)?\d{1,2}(?:st|nd|rd|th)?\s+(?:of\s+)?" + _MON + r"(?:,?\s+\d{4})?"
-    r"|(?P<month>(?:(?:last|this|next)\s+)?"
-    + _MONFULL
-    + r"(?:,?\s+(?:of\s+)?(?:"
-    + _YEAR
-    + r"|(?:last|this|next)\s+year))?)"
-    r"|the\s+day\s+before\s+yesterday"
-    r"|(?:the\s+(?:previous|preceding|prior)\s+day|the\s+day\s+(?:before|earlier)"
-    r"|a\s+day\s+(?:earlier|before))"
-    + _NP_START
-    + r"|(?:today|tonight|tomorrow|yesterday)"
-    + _TOD
-    + r"|last\s+night|this\s+(?:morning|afternoon|evening)"
-    r"|(?:(?:last|this|this\s+past|next)\s+)?(?:"
-    + _WD
-    + r")"
-    + _TOD
-    + r"|(?:the|this|last|this\s+past)\s+weekend"
-    r"|(?:this|last|next|the\s+previous)\s+(?:week|month|year)"
-    r"|(?:" + _NUM + r")\s+(?:day|week|month|year)s?\s+(?:ago|earlier)"
-    r"|(?P<year>" + _YEAR + r")"
-    r")\b",
-    re.IGNORECASE,
-)
-
-
 def find_dates(sent: Span, published: dt.date | str | None) -> list[tuple[Span, DateInfo]]:
     """The resolvable date expressions of a sentence, in text order.
 
@@ -349,7 +373,7 @@ def find_dates(sent: Span, published: dt.date | str | None) -> list[tuple[Span, 
     """
     pub = _parse_published(published)
     found: list[tuple[int, int, int, Span]] = []  # (length, is_entity, start, span)
-    for m in _SCAN.finditer(sent.text):
+    for m in _vocab().scan.finditer(sent.text):
         # A bare year or month name needs a preposition or qualifier to be a date
         # ("in 2019", "early November"), unlike "2019 people" or "Theresa May".
         if (m["year"] or (m["month"] and " " not in m["month"])) and not (m["prep"] or m["qual"]):

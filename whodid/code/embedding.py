@@ -9,8 +9,8 @@ from spacy.tokens import Token
 
 from whodid.code.candidate import Candidate
 from whodid.code.context import SentenceContext
-from whodid.code.knowledge import words
 from whodid.code.roles import clause_head
+from whodid.code.wordlists import WORDS, Section
 
 # Dependency edges through which a trigger sits inside another trigger's complement
 # ("threatened [to attack]", "accused X [of supplying]", "denied [providing]"): the edge
@@ -20,10 +20,10 @@ COMPLEMENT_EDGES = {"xcomp", "ccomp", "dobj", "prep", "dative", "attr", "oprd", 
 INNER_EDGES = (COMPLEMENT_EDGES - {"acl"}) | {
     "conj", "compound", "amod", "advcl", "nmod", "poss", "npadvmod", "appos", "nsubj", "cc",
     "aux", "advmod"}
-_WORDS = words("stages")
-ADJUNCT_PREPS = _WORDS.words("adjunct_preps")  # "offered talks *following* the invasion"
-COMMITMENT_VERBS = _WORDS.words("commitment_verbs")  # "pledged to expel X"
-DESIRE_VERBS = _WORDS.words("desire_verbs")  # "wants to investigate X"
+LISTS = Section("stages",  # whodid/data/words.yaml, read on first use
+                adjunct_preps=WORDS,  # "offered talks *following* the invasion"
+                commitment_verbs=WORDS,  # "pledged to expel X"
+                desire_verbs=WORDS)  # "wants to investigate X"
 
 
 def governor(tok: Token, by_token: dict[int, Candidate],
@@ -44,7 +44,7 @@ def governor(tok: Token, by_token: dict[int, Candidate],
                 return None
             if any(e not in INNER_EDGES for e in edges[:-1]):
                 return None
-            if any(t.dep_ == "prep" and t.lower_ in ADJUNCT_PREPS for t in _path(tok, node)):
+            if any(t.dep_ == "prep" and t.lower_ in LISTS.adjunct_preps for t in _path(tok, node)):
                 return None
             return by_token[node.i]
         if node.dep_ in ("relcl", "parataxis") or node.lemma_ in speech_verbs:
@@ -105,7 +105,7 @@ def embed(cand: Candidate, ctx: SentenceContext) -> None:
         cand.absorbed = True
         return
     kind = gov.match.entry.embeds
-    if (gov.event == "AGREE" and gov.token.lemma_ in COMMITMENT_VERBS
+    if (gov.event == "AGREE" and gov.token.lemma_ in LISTS.commitment_verbs
             and types[cand.event].quad == 4):
         # "pledged to expel X": a commitment to a harmful act is that act, future
         gov.dropped = f"commitment to {cand.event}: coded as the act"
@@ -120,7 +120,7 @@ def embed(cand: Candidate, ctx: SentenceContext) -> None:
             gov.why.append(f"recipient: from '{cand.match.text}'")
         if gov.event in ("REQUEST", "REJECT") and gov.mode is None:
             gov.mode = rules.asked_mode(cand.event)
-        if (gov.event == "AGREE" and gov.token.lemma_ in DESIRE_VERBS
+        if (gov.event == "AGREE" and gov.token.lemma_ in LISTS.desire_verbs
                 and types[cand.event].quad == 3
                 and cand.token.head.i == _governed_head(gov).i):
             # "want to investigate X": an intended verbal act is coded as that act

@@ -10,10 +10,11 @@ from whodid.code import roles
 from whodid.code.actors import non_state_codes
 from whodid.code.candidate import Candidate, DocState
 from whodid.code.context import SentenceContext
-from whodid.code.knowledge import words
+from whodid.code.wordlists import WORDS, Section
 from whodid.records import Entity
 
-DESIRE_VERBS = words("stages").words("desire_verbs")
+LISTS = Section("stages",  # whodid/data/words.yaml, read on first use
+                desire_verbs=WORDS)
 
 
 def fill_actors(cand: Candidate, ctx: SentenceContext) -> None:
@@ -78,7 +79,7 @@ def with_context_country(ent: Entity, cand: Candidate, ctx: SentenceContext) -> 
 def wants_another_to_act(cand: Candidate, ctx: SentenceContext) -> None:
     """ "X wants Y to stop Z": wanting someone else to act is a request to them
     (REQUEST), not an intention of one's own (AGREE)."""
-    if cand.event != "AGREE" or cand.token.lemma_ not in DESIRE_VERBS:
+    if cand.event != "AGREE" or cand.token.lemma_ not in LISTS.desire_verbs:
         return
     for clause in cand.token.children:
         if clause.dep_ not in ("ccomp", "xcomp"):

@@ -5,14 +5,14 @@ from __future__ import annotations
 
 from spacy.tokens import Token
 
-from whodid.code.knowledge import words
 from whodid.code.triggers import Match, direct_object
+from whodid.code.wordlists import WORDS, Section
 
-_WORDS = words("roles")
-RELATIVE_PRONOUNS = _WORDS.words("relative_pronouns")
-OBJECT_CONTROL = _WORDS.words("object_control")  # "urged X to": the object acts
-ACCUSING = _WORDS.words("accusing")
-PARTITIVES = _WORDS.words("partitives")
+LISTS = Section("roles",  # whodid/data/words.yaml, read on first use
+                relative_pronouns=WORDS,
+                object_control=WORDS,  # "urged X to": the object acts
+                accusing=WORDS,
+                partitives=WORDS)
 NOUN_DEPS = {"NOUN", "PROPN", "PRON", "NUM", "ADJ", "X"}
 # Edges through which a reported clause reaches its speech verb ("said it *would* ...").
 CLAUSE_EDGES = {"conj", "xcomp", "aux", "advcl"}
@@ -20,7 +20,8 @@ CLAUSE_EDGES = {"conj", "xcomp", "aux", "advcl"}
 
 def through_partitive(tok: Token) -> Token:
     """ "Thousands of Kenyan teachers", "a group of diplomats": the people, not the number."""
-    if tok.lower_ in PARTITIVES or tok.lemma_.lower() in PARTITIVES or tok.pos_ == "NUM":
+    partitives = LISTS.partitives
+    if tok.lower_ in partitives or tok.lemma_.lower() in partitives or tok.pos_ == "NUM":
         for child in tok.children:
             if child.dep_ == "prep" and child.lower_ == "of":
                 for obj in child.children:
@@ -89,7 +90,7 @@ def subject_heads(verb: Token, depth: int = 0) -> list[Token]:
         return _pobjs(agents[0])
     for child in verb.children:
         if child.dep_ in ("nsubj", "csubj"):
-            if child.lower_ in RELATIVE_PRONOUNS and verb.dep_ == "relcl":
+            if child.lower_ in LISTS.relative_pronouns and verb.dep_ == "relcl":
                 return conjuncts(verb.head)
             return conjuncts(child)
     if is_passive(verb):
@@ -114,15 +115,16 @@ def subject_heads(verb: Token, depth: int = 0) -> list[Token]:
         governor = head.head
         # "accused X of supplying", and "accused X ... by sending": the means of what X
         # is accused of is also X's act
-        if governor.lemma_ in OBJECT_CONTROL and (head.lower_ in ("of", "for", "with", "into") or (
-                head.lower_ == "by" and governor.lemma_ in ACCUSING)):
+        if governor.lemma_ in LISTS.object_control and (
+                head.lower_ in ("of", "for", "with", "into")
+                or (head.lower_ == "by" and governor.lemma_ in LISTS.accusing)):
             objs = _children(governor, "dobj")
             if objs:
                 return conjuncts(objs[0])
         return subject_heads(governor, depth + 1) if governor.pos_ in ("VERB", "AUX") else []
     if dep in ("xcomp", "ccomp", "advcl", "conj", "acomp"):
         infinitive = dep == "advcl" and any(c.tag_ == "TO" for c in verb.children)
-        if (dep == "xcomp" or infinitive) and head.lemma_ in OBJECT_CONTROL:
+        if (dep == "xcomp" or infinitive) and head.lemma_ in LISTS.object_control:
             # "X was urged to ...": the passive subject is the one urged
             objs = _children(head, "dobj") or _children(head, "nsubjpass")
             if objs:

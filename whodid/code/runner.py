@@ -136,19 +136,26 @@ class KnowledgeFileError(Exception):
 
 
 def check_knowledge(options: CoderOptions) -> None:
-    """Load the model and the user's knowledge files once here, so that a missing model or a
+    """Load the model and every knowledge file once here, so that a missing model or a
     malformed file stops the run (ModelError; KnowledgeFileError with its file and line)
-    before any worker starts, where a pool would only restart it. Loaded here, the model is
-    cached for this process and the forked workers, so that this costs no second load."""
-    from whodid.code.actors import ActorResolver
+    before any worker starts, where a pool would only restart it: the user's trigger and
+    actor files, those WHODID_ACTORS names, and the packaged word files. Loaded here, the
+    model and the tables are cached for this process and the forked workers, so that this
+    costs no second load."""
+    import whodid.code.coder  # noqa: F401 - imports every stage, which declare their words
+    from whodid.code.actors import ActorResolver, actor_words, get_resolver
+    from whodid.code.coreference import vocabulary
     from whodid.code.lexicon import get_lexicon
+    from whodid.code.wordlists import check_words_file
     from whodid.nlp import load_model
 
     load_model(options.model)
     try:
+        check_words_file()
+        actor_words()
+        vocabulary()
         get_lexicon(tuple(options.triggers))
-        if options.actors:
-            ActorResolver(options.actors)
+        ActorResolver(options.actors) if options.actors else get_resolver()
     except (OSError, ValueError) as exc:
         raise KnowledgeFileError(str(exc)) from exc
 

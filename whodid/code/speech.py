@@ -16,10 +16,11 @@ from whodid.code import roles
 from whodid.code.candidate import Candidate
 from whodid.code.context import SentenceContext
 from whodid.code.finish import finish
-from whodid.code.knowledge import words
 from whodid.code.triggers import lemma
+from whodid.code.wordlists import WORDS, Section
 
-OBLIGATION_AUX = words("speech").words("obligation_aux")  # "X said Y *must* do Z"
+LISTS = Section("speech",  # whodid/data/words.yaml, read on first use
+                obligation_aux=WORDS)  # "X said Y *must* do Z"
 
 
 def _new(ctx: SentenceContext, act: str, verb: Token, actors, recipients, why: str,
@@ -103,7 +104,7 @@ def _obligations(ctx: SentenceContext, kept: list[Candidate]) -> list[Candidate]
     for verb in ctx.sent:
         if verb.dep_ != "ccomp" or verb.head.lemma_ not in lex.speech_verbs:
             continue
-        if not any(c.dep_ == "aux" and c.lower_ in OBLIGATION_AUX for c in verb.children):
+        if not any(c.dep_ == "aux" and c.lower_ in LISTS.obligation_aux for c in verb.children):
             continue
         speech_verb = verb.head
         subjects = [c for c in verb.children if c.dep_ == "nsubj"]

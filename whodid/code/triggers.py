@@ -7,8 +7,8 @@ from dataclasses import dataclass
 
 from spacy.tokens import Span, Token
 
-from whodid.code.knowledge import words
 from whodid.code.lexicon import DEFAULT_RECIPIENT, Lexicon, Trigger
+from whodid.code.wordlists import WORDS, Section
 
 VERB_TAGS = ("VB", "VBD", "VBG", "VBN", "VBP", "VBZ")
 EXTRA_DEPS = {"prt", "prep", "advmod", "dobj", "compound", "amod", "agent", "dative"}
@@ -71,7 +71,8 @@ def direct_object(tok: Token) -> Token | None:
     return None
 
 
-QUANTITY_HEADS = words("triggers").words("quantity_heads")  # "700 kg of medicine"
+LISTS = Section("triggers",  # whodid/data/words.yaml, read on first use
+                quantity_heads=WORDS)  # "700 kg of medicine"
 
 
 def _phrase_lemmas(tok: Token) -> set[str]:
@@ -82,7 +83,7 @@ def _phrase_lemmas(tok: Token) -> set[str]:
     if mods:
         out.add(" ".join([lemma(m) for m in mods] + [lemma(tok)]))
         out.update(lemma(m) for m in mods)
-    if lemma(tok) in QUANTITY_HEADS or tok.pos_ == "NUM" or tok.tag_ == "$":
+    if lemma(tok) in LISTS.quantity_heads or tok.pos_ == "NUM" or tok.tag_ == "$":
         for prep in tok.children:
             if prep.dep_ == "prep" and prep.lower_ == "of":
                 for obj in prep.children:
