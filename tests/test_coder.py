@@ -60,7 +60,21 @@ def test_each_event_type(coder, text, etype, actor, recipient):
     assert actor in codes(ev["actor"])
     if recipient:
         assert recipient in codes(ev["recipient"])
-    assert ev["why"] and 0 < ev["confidence"] <= 1
+    assert ev["why"]
+
+
+def test_confidence_follows_coded_participants_and_part_of_speech(coder):
+    """finish.confidence: the entry's prior, +0.1 for a coded actor (-0.1 for none), +0.05
+    for a coded recipient, -0.1 for a nominal trigger; the same sentence otherwise."""
+    def conf(text: str) -> float:
+        return one(code(coder, text), "ACCUSE")["confidence"]
+
+    coded = conf("Greece condemned Turkey over the airspace violations.")
+    assert conf("The man condemned Turkey over the airspace violations.") == pytest.approx(
+        coded - 0.2)
+    assert conf("Greece condemned the man over the airspace violations.") == pytest.approx(
+        coded - 0.05)
+    assert conf("Greece's condemnation of Turkey was swift.") == pytest.approx(coded - 0.1)
 
 
 def test_schema_fields(coder):
