@@ -188,3 +188,80 @@ def test_a_match_can_be_synthesised_without_an_entry(coder):
     assert (match.text, match.entry.event, match.entry.synthetic) == ("shoved", "ASSAULT", True)
     assert match.entry.pos == "verb" and match.entry.source == "a model"
 
+
+def _rule_stages() -> list[str]:
+    """The default stages without a learned one: these tests are about the rules."""
+    from whodid.code.pipeline import DEFAULT_STAGES
+
+    return [s for s in DEFAULT_STAGES if s != "learned"]
+
+
+def _rules_coder(monkeypatch, edit):
+    """A rules-only coder whose ontology rules went through `edit` when read."""
+    from whodid.code import lexicon
+
+    real = lexicon._read_yaml
+
+    def edited(path, name):
+        data, where = real(path, name)
+        if name == "ontology.yaml":
+            edit(data["rules"])
+        return data, where
+
+    monkeypatch.setattr(lexicon, "_read_yaml", edited)
+    lexicon.get_lexicon.cache_clear()
+    try:
+        return Coder(stages=_rule_stages())
+    finally:
+        monkeypatch.undo()
+        lexicon.get_lexicon.cache_clear()
+
+
+def test_actor_and_recipient_rules_come_from_the_ontology(monkeypatch):
+    """rules.unnamed_recipient and rules.recode_by_actor of ontology.yaml decide, not code:
+    with them, an untargeted protest is aimed at the government and civilians seizing a
+    building protest; edited, the same sentences code otherwise."""
+
+    protest, seizure = "Thousands of Kenyan teachers protested.", \
+        "Angry villagers seized the police station in Kenya."
+
+    def first(c: Coder, text: str):
+        return c.code(text, published="2024-03-15")[0]
+
+    packaged = Coder(stages=_rule_stages())
+    ev = first(packaged, protest)
+    assert [(e.code, e.sector) for e in ev.recipient] == [("KEN", "GOV")]
+    assert "recipient: the protesters' own authorities" in ev.why
+    ev = first(packaged, seizure)
+    assert (ev.event, ev.mode) == ("PROTEST", "vandalize")
+
+    def edit(rules):
+        rules["unnamed_recipient"][0]["sector"] = "LEG"
+        rules["recode_by_actor"][0]["to_mode"] = "obstruct"
+
+    edited = _rules_coder(monkeypatch, edit)
+    assert [(e.code, e.sector) for e in first(edited, protest).recipient] == [("KEN", "LEG")]
+    assert (first(edited, seizure).event, first(edited, seizure).mode) == ("PROTEST", "obstruct")
+
+
+@pytest.mark.parametrize(("key", "field", "value", "message"), [
+    ("unnamed_recipient", "sector", "GOVT", r"rules.unnamed_recipient\[0\]: 'GOVT' is not a sector"),
+    ("recode_by_actor", "to_mode", "smash",
+     r"rules.recode_by_actor\[0\]: mode 'smash' is not a mode of PROTEST"),
+    ("recode_by_actor", "event", "COERSE",
+     r"rules.recode_by_actor\[0\]: unknown event type 'COERSE'"),
+])
+def test_malformed_actor_rule_names_file_and_entry(monkeypatch, key, field, value, message):
+    from whodid.code import lexicon
+
+    real = lexicon._read_yaml
+
+    def broken(path, name):
+        data, where = real(path, name)
+        if name == "ontology.yaml":
+            data["rules"][key][0][field] = value
+        return data, where
+
+    monkeypatch.setattr(lexicon, "_read_yaml", broken)
+    with pytest.raises(LexiconError, match=r"ontology.yaml: " + message):
+        load_lexicon()

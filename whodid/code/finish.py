@@ -25,7 +25,7 @@ def finish(cand: Candidate, ctx: SentenceContext) -> None:
         cand.status, reason = status.own_status(cand.token)
         if reason:
             cand.why.append(f"status: {reason}")
-    recode_by_actor(cand)
+    recode_by_actor(cand, ctx)
     if not cand.committed:
         recode_by_status(cand, ctx)
     cand.confidence = confidence(cand)
@@ -44,13 +44,13 @@ def confidence(cand: Candidate) -> float:
     return round(min(0.99, max(0.05, conf)), 2)
 
 
-def recode_by_actor(cand: Candidate) -> None:
-    """Damage to property by protesters is protest (PROTEST vandalize), not repression:
-    COERCE is what authorities and armed groups do (CODEBOOK.md §2)."""
-    if cand.event == "COERCE" and cand.mode == "seize" and cand.actors and all(
-            e.sector == "CVL" for e in cand.actors):
-        cand.event, cand.mode = "PROTEST", "vandalize"
-        cand.why.append("property damage by civilians coded PROTEST")
+def recode_by_actor(cand: Candidate, ctx: SentenceContext) -> None:
+    """An act recoded by who performs it (rules.recode_by_actor of ontology.yaml): damage to
+    property by civilians is protest (PROTEST vandalize), not repression (CODEBOOK.md §2)."""
+    rule = ctx.lexicon.rules.recode_by_actor.get((cand.event, cand.mode or ""))
+    if rule and cand.actors and all(e.sector == rule.actors for e in cand.actors):
+        cand.event, cand.mode = rule.to_event, rule.to_mode
+        cand.why.append(rule.why)
 
 
 def self_announced(cand: Candidate, ctx: SentenceContext) -> bool:

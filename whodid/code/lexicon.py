@@ -15,6 +15,8 @@ from typing import Any
 
 import yaml
 
+from whodid.code.actors.words import actor_words
+
 EMBED_KINDS = {"alleged", "denied", "absorb", "none"}
 SLOTS_FIXED = {"dobj", "dative", "ccomp_subject", "xcomp_object", "object_owner", "accuser"}
 ENTRY_KEYS = {"verb", "noun", "adj", "event", "mode", "cameo", "object", "object_not", "subject",
@@ -86,6 +88,25 @@ class SpeechAct:
 
 
 @dataclass(frozen=True)
+class UnnamedRecipient:
+    """rules.unnamed_recipient: the recipient of an act that names none."""
+
+    sector: str
+    reason: str  # the recipient's reason
+    why: str  # added to the event's reasons
+
+
+@dataclass(frozen=True)
+class ActorRecode:
+    """rules.recode_by_actor: (event, mode) done by actors all of one sector -> another act."""
+
+    actors: str
+    to_event: str
+    to_mode: str | None
+    why: str
+
+
+@dataclass(frozen=True)
 class Rules:
     """The ontology's rules (the `rules` of ontology.yaml; comments there say what each does)."""
 
@@ -95,6 +116,8 @@ class Rules:
     threat_mode_by_event_mode: dict[str, str]
     state_acts: dict[tuple[str, str], str]  # (event, mode) -> sector
     reported_speech: dict[str, SpeechAct]
+    unnamed_recipient: dict[str, UnnamedRecipient]  # event -> its recipient
+    recode_by_actor: dict[tuple[str, str], ActorRecode]  # (event, mode) -> recode
 
     def asked_mode(self, event: str) -> str:
         """The mode of a REQUEST or REJECT of an act of this type."""
@@ -183,10 +206,36 @@ def load_rules(types: dict[str, EventType]) -> Rules:
             raise LexiconError(f"{name}: rules.reported_speech.{key}: needs event and cameo")
         check(f"reported_speech.{key}", act["event"], act.get("mode"))
         speech[key] = SpeechAct(act["event"], act.get("mode"), str(act["cameo"]))
+    sectors = actor_words().sectors
+
+    def rule(key: str, i: int, act: Any, fields: set[str], optional: set[str]) -> str:
+        where = f"{key}[{i}]"
+        if not isinstance(act, dict) or not fields <= set(act) <= fields | optional:
+            raise LexiconError(f"{name}: rules.{where}: needs {', '.join(sorted(fields))}")
+        for field in ("sector", "actors"):
+            if field in act and act[field] not in sectors:
+                raise LexiconError(f"{name}: rules.{where}: {act[field]!r} is not a sector")
+        return where
+
+    unnamed: dict[str, UnnamedRecipient] = {}
+    for i, act in enumerate(get("unnamed_recipient", list)):
+        where = rule("unnamed_recipient", i, act, {"event", "sector", "reason", "why"}, set())
+        check(where, act["event"])
+        unnamed[act["event"]] = UnnamedRecipient(act["sector"], str(act["reason"]),
+                                                 str(act["why"]))
+    recodes: dict[tuple[str, str], ActorRecode] = {}
+    for i, act in enumerate(get("recode_by_actor", list)):
+        where = rule("recode_by_actor", i, act, {"event", "mode", "actors", "to_event", "why"},
+                     {"to_mode"})
+        check(where, act["event"], act["mode"])
+        check(where, act["to_event"], act.get("to_mode"))
+        recodes[(act["event"], act["mode"])] = ActorRecode(
+            act["actors"], act["to_event"], act.get("to_mode"), str(act["why"]))
     return Rules(
         mode_when_asked=dict(asked), mode_when_asked_otherwise=otherwise,
         future_to_agree=frozenset(raw["future_to_agree"]), threat_mode_by_event_mode=dict(threat),
-        state_acts=state_acts, reported_speech=speech)
+        state_acts=state_acts, reported_speech=speech, unnamed_recipient=unnamed,
+        recode_by_actor=recodes)
 
 
 def _word_set(value: Any, classes: dict[str, frozenset[str]], where: str) -> frozenset[str]:

@@ -147,13 +147,15 @@ def complete_recipients(cand: Candidate, ctx: SentenceContext) -> None:
         if nearby:
             cand.recipients = [nearby]
             cand.why.append("recipient: nearest coded mention in the clause")
-    if cand.event == "PROTEST" and not cand.codes("recipient") and cand.codes("actor"):
+    unnamed = ctx.lexicon.rules.unnamed_recipient.get(cand.event)
+    if unnamed and not cand.codes("recipient") and cand.codes("actor"):
         # a protest that names no target is aimed at the authorities where it happens
+        # (rules.unnamed_recipient of ontology.yaml)
         code = min(cand.codes("actor"))
         cand.recipients = [Entity(cand.match.text, cand.match.start, cand.match.end, code,
-                                  "GOV", ctx.resolver.canonical(code),
-                                  "protest with no named target: the authorities", "state")]
-        cand.why.append("recipient: the protesters' own authorities")
+                                  unnamed.sector, ctx.resolver.canonical(code), unnamed.reason,
+                                  "state")]
+        cand.why.append(unnamed.why)
 
 
 def nearest_in_clause(cand: Candidate, ctx: SentenceContext) -> Entity | None:
