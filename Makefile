@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install demo test lint clean
+.PHONY: install demo test lint train crossval clean
 
 install: $(STAMP)
 
@@ -23,6 +23,17 @@ demo: install
 test: install
 	$(BIN)/ruff check whodid tests
 	$(BIN)/python -m pytest -q
+
+# Rebuild the learned layer's weights (whodid/learn/weights/events.npz) from ../shared and
+# annotations/: cross-validates on news_dev (for the calibration), then fits on everything.
+train: install
+	$(BIN)/pip install --quiet -e '.[train]'
+	$(BIN)/python -m whodid.learn.train
+
+# The learned layer's figures on news_dev, each article coded by a model that never saw it.
+crossval: install
+	$(BIN)/pip install --quiet -e '.[train]'
+	$(BIN)/python -m whodid.learn.train --crossval 5
 
 lint: install
 	$(BIN)/ruff check whodid tests

@@ -8,6 +8,7 @@ import json
 import pytest
 
 from whodid.code.coder import Coder
+from whodid.code.pipeline import RULE_STAGES
 from whodid.nlp import load_model
 from whodid.records import Document
 
@@ -63,11 +64,14 @@ def test_each_event_type(coder, text, etype, actor, recipient):
     assert ev["why"]
 
 
-def test_confidence_follows_coded_participants_and_part_of_speech(coder):
-    """finish.confidence: the entry's prior, +0.1 for a coded actor (-0.1 for none), +0.05
-    for a coded recipient, -0.1 for a nominal trigger; the same sentence otherwise."""
+def test_confidence_follows_coded_participants_and_part_of_speech():
+    """finish.confidence, the rules' own: the entry's prior, +0.1 for a coded actor (-0.1 for
+    none), +0.05 for a coded recipient, -0.1 for a nominal trigger; the same sentence
+    otherwise. (The learned layer replaces it with its calibrated probability.)"""
+    rules = Coder(stages=RULE_STAGES)
+
     def conf(text: str) -> float:
-        return one(code(coder, text), "ACCUSE")["confidence"]
+        return one(code(rules, text), "ACCUSE")["confidence"]
 
     coded = conf("Greece condemned Turkey over the airspace violations.")
     assert conf("The man condemned Turkey over the airspace violations.") == pytest.approx(

@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from whodid.code.coder import Coder
-from whodid.measure.evaluation import load_gold, score
+from whodid.measure.evaluation import score
+from whodid.measure.gold import load_gold
 from whodid.records import Document
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"

@@ -14,7 +14,9 @@ from typing import Any
 
 import pytest
 
-from whodid.measure.evaluation import evaluate_files, format_report, load_gold, penta_class, score
+from whodid.measure.evaluation import evaluate_files, penta_class, score
+from whodid.measure.gold import load_gold
+from whodid.measure.report import format_report
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 
@@ -292,6 +294,31 @@ def test_status_accuracy_over_matches_with_gold_status() -> None:
     r = score(gold, preds)
     assert r["status_acc"] == pytest.approx(0.5)  # 1 right of ACCUSE, REJECT
     assert (r["tp"], r["fp"], r["fn"]) == (3, 0, 1)
+
+
+def test_full_match_needs_sector_mode_and_status_besides_strict() -> None:
+    text = "Freedonia police detained Ruritanian protesters and sanctioned a bank."
+    detain = gold_event("COERCE", ["FRE"], ["RUR"], status="asserted")
+    detain["mode"] = "arrest"
+    detain["actor"] = [{"text": "police", "code": "FRE", "sector": "COP"}]
+    sanction = gold_event("SANCTION", ["FRE"], status="asserted")
+    accuse = gold_event("ACCUSE", ["FRE"], ["RUR"], status="alleged")
+    gold = [gold_doc("full", text, [detain, sanction, accuse])]
+    right = pred("COERCE", recipient=["RUR"])
+    right["actor"] = [{"entity_text": "police", "code": "FRE", "sector": "COP"}]
+    right["mode"] = "arrest"
+    preds = {"full": [
+        right,  # full: code and sector, mode and status agree
+        pred("SANCTION", ["FRE"]),  # full: the gold gives no sector and no mode
+        pred("ACCUSE", ["FRE"], ["RUR"], status="asserted"),  # strict, but the status differs
+    ]}
+    r = score(gold, preds)
+    assert r["strict_F1"] == pytest.approx(1.0)
+    assert r["full_F1"] == pytest.approx(2 / 3)
+    right["actor"][0]["sector"] = "MIL"  # the right country, the wrong sector
+    assert score(gold, preds)["full_F1"] == pytest.approx(1 / 3)
+    right["actor"][0]["sector"], right["mode"] = "COP", "detain"  # the wrong mode
+    assert score(gold, preds)["full_F1"] == pytest.approx(1 / 3)
 
 
 # --------------------------------------------------------------------------- 5-way

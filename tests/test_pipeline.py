@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from whodid.code.coder import Coder
-from whodid.code.pipeline import DEFAULT_STAGES, Pipeline, register_stage
+from whodid.code.pipeline import DEFAULT_STAGES, RULE_STAGES, Pipeline, register_stage
 
 TEXT = "Kenya accused Somalia of arming the rebels. Protesters marched in Nairobi."
 
@@ -53,10 +53,10 @@ def test_order_matters():
         return cands
 
     text = "Cuba called the American embargo a crime."
-    early, late = Coder(), Coder()
+    early, late = Coder(stages=RULE_STAGES), Coder(stages=RULE_STAGES)
     early.add_stage(drop_all, before="speech")
     late.add_stage(drop_all, after="merge")
-    assert kinds(Coder(), text) == ["SANCTION", "ACCUSE"]
+    assert kinds(Coder(stages=RULE_STAGES), text) == ["SANCTION", "ACCUSE"]
     assert kinds(early, text) == ["ACCUSE"] and kinds(late, text) == []
 
 
@@ -84,8 +84,8 @@ def test_a_stage_adds_a_candidate_no_lexicon_entry_matched():
         return cands
 
     text = "Chilean police shoved Peruvian reporters."
-    assert kinds(Coder(), text) == []
-    custom = Coder()
+    assert kinds(Coder(stages=RULE_STAGES), text) == []
+    custom = Coder(stages=RULE_STAGES)
     custom.add_stage(learned, after="triggers")
     [event] = custom.code(text)
     assert (event.event, event.mode, event.cameo) == ("ASSAULT", "beat", None)

@@ -30,35 +30,39 @@ PathLike = str | Path
 
 
 def coder_options(model: str = DEFAULT_MODEL, triggers: Iterable[PathLike] = (),
-                  actors: Iterable[PathLike] = ()) -> CoderOptions:
-    """What a coder loads: the spaCy model package, and the user's extra trigger (YAML) and
-    actor (CSV) files, in the form the runner and the store's pipeline version take."""
+                  actors: Iterable[PathLike] = (), rules_only: bool = False) -> CoderOptions:
+    """What a coder loads: the spaCy model package, the user's extra trigger (YAML) and
+    actor (CSV) files, and whether the learned layer runs after the rules, in the form the
+    runner and the store's pipeline version take."""
     return CoderOptions(model=model, triggers=tuple(Path(p) for p in triggers),
-                        actors=tuple(Path(p) for p in actors))
+                        actors=tuple(Path(p) for p in actors), rules_only=rules_only)
 
 
 @lru_cache(maxsize=8)
 def _cached_coder(model: str | Language, triggers: tuple[Path, ...],
-                  actors: tuple[Path, ...]) -> Coder:
+                  actors: tuple[Path, ...], rules_only: bool) -> Coder:
     from whodid.code.coder import Coder
+    from whodid.code.pipeline import DEFAULT_STAGES, RULE_STAGES
 
-    return Coder(model, triggers, actors)
+    return Coder(model, triggers, actors, stages=RULE_STAGES if rules_only else DEFAULT_STAGES)
 
 
 def get_coder(model: str | Language = DEFAULT_MODEL, triggers: Iterable[PathLike] = (),
-              actors: Iterable[PathLike] = ()) -> Coder:
+              actors: Iterable[PathLike] = (), rules_only: bool = False) -> Coder:
     """The Coder for these options, built once and reused: loading the model and tables takes
     seconds, coding a sentence milliseconds."""
     return _cached_coder(model, tuple(Path(p) for p in triggers),
-                         tuple(Path(p) for p in actors))
+                         tuple(Path(p) for p in actors), rules_only)
 
 
 def code_text(text: str, published: str | None = None, *, model: str | Language = DEFAULT_MODEL,
-              triggers: Iterable[PathLike] = (), actors: Iterable[PathLike] = ()) -> list[Event]:
+              triggers: Iterable[PathLike] = (), actors: Iterable[PathLike] = (),
+              rules_only: bool = False) -> list[Event]:
     """The events in `text`, dated relative to `published` (YYYY-MM-DD). The document's id is
     a hash of the text, as `whodid code` gives a JSONL document without one. `model`,
-    `triggers` and `actors` are those of `whodid code`; the coder is cached per options."""
-    coder = get_coder(model, triggers, actors)
+    `triggers`, `actors` and `rules_only` are those of `whodid code`; the coder is cached
+    per options."""
+    coder = get_coder(model, triggers, actors, rules_only)
     return coder.code(Document(text=text, published=published))
 
 

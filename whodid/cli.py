@@ -20,7 +20,7 @@ def _json_line(obj: dict[str, Any]) -> str:
 def _options(args: argparse.Namespace):
     from whodid.api import coder_options
 
-    return coder_options(args.model, args.triggers, args.actors)
+    return coder_options(args.model, args.triggers, args.actors, args.rules_only)
 
 
 def cmd_code(args: argparse.Namespace) -> int:
@@ -54,7 +54,8 @@ def cmd_code(args: argparse.Namespace) -> int:
 
 def cmd_eval(args: argparse.Namespace) -> int:
     from whodid.api import record_coder
-    from whodid.measure.evaluation import evaluate_files, format_report
+    from whodid.measure.evaluation import evaluate_files
+    from whodid.measure.report import format_report
 
     reports = evaluate_files(args.gold, record_coder(_options(args)), errors=args.errors)
     for name, report in reports.items():
@@ -309,6 +310,8 @@ def build_parser() -> argparse.ArgumentParser:
                        help="extra trigger lexicon (YAML, format of whodid/data/triggers.yaml)")
         p.add_argument("--actors", action="append", default=[], metavar="FILE",
                        help="extra actor table (CSV, format of whodid/data/actors_*.csv)")
+        p.add_argument("--rules-only", action="store_true",
+                       help="the rules alone, without the learned layer after them")
 
     p = sub.add_parser("code", help="code documents into event records (JSONL on stdout)")
     p.add_argument("paths", nargs="*", help=".txt, .jsonl, folders, or - for JSONL on stdin")

@@ -15,7 +15,9 @@ from pathlib import Path
 from spacy.language import Language
 from spacy.tokens import Doc
 
-import whodid.code.stages  # noqa: F401 - registers the built-in stages
+# imported for what they register: the built-in stages and the learned one
+import whodid.code.stages
+import whodid.learn.stage  # noqa: F401
 from whodid.code import dates
 from whodid.code.actors import ActorResolver, get_resolver
 from whodid.code.candidate import Candidate, DocState
@@ -59,6 +61,9 @@ class Coder:
         self.resolver: ActorResolver = (ActorResolver([Path(p) for p in actors]) if actors
                                         else get_resolver())
         self.pipeline = Pipeline(stages, document_stages)
+        for _, stage in [*self.pipeline.stages, *self.pipeline.document_stages]:
+            if callable(getattr(stage, "prepare", None)):
+                stage.prepare()
 
     # ------------------------------------------------------------------ the stages
     @property

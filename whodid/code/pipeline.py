@@ -36,14 +36,19 @@ DocumentStage = Callable[[DocumentContext, list[Candidate]], list[Candidate]]
 SENTENCE_STAGES: dict[str, SentenceStage] = {}
 DOCUMENT_STAGES: dict[str, DocumentStage] = {}
 
-# The built-in order (whodid.code.stages says what each stage does).
-DEFAULT_STAGES = ("triggers", "governors", "actors", "desire", "topics", "recipients", "embed",
-                  "complete_recipients", "finish", "speech", "merge", "remember")
+# The built-in order (whodid.code.stages says what each stage does). The rules alone, and
+# with the learned layer (whodid.learn.stage) deciding on their events before the coder
+# remembers the sentence.
+RULE_STAGES = ("triggers", "governors", "actors", "desire", "topics", "recipients", "embed",
+               "complete_recipients", "finish", "speech", "merge", "remember")
+DEFAULT_STAGES = (*RULE_STAGES[:-1], "learned", RULE_STAGES[-1])
 
 
 def register_stage(name: str, *, document: bool = False) -> Callable[[Callable], Callable]:
     """Register a sentence stage (or, with `document=True`, a document stage) under a name, so
-    that `Coder(stages=[...])` and `Coder.add_stage` can name it."""
+    that `Coder(stages=[...])` and `Coder.add_stage` can name it. A stage function may carry
+    a `prepare()` attribute, called when a coder is built with it (to load weights once and
+    fail early)."""
     registry: dict = DOCUMENT_STAGES if document else SENTENCE_STAGES
 
     def decorate(fn: Callable) -> Callable:

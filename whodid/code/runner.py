@@ -30,6 +30,7 @@ class CoderOptions:
     model: str = DEFAULT_MODEL
     triggers: tuple[Path, ...] = ()
     actors: tuple[Path, ...] = ()
+    rules_only: bool = False  # the rules without the learned layer
     parse_only: bool = False  # bare spaCy parsing, for benchmarks
 
 
@@ -50,9 +51,11 @@ class Worker:
 
     def __init__(self, options: CoderOptions) -> None:
         from whodid.code.coder import Coder  # imported here so that bench can time loading
+        from whodid.code.pipeline import DEFAULT_STAGES, RULE_STAGES
 
         self.options = options
-        self.coder = Coder(options.model, options.triggers, options.actors)
+        self.coder = Coder(options.model, options.triggers, options.actors,
+                           stages=RULE_STAGES if options.rules_only else DEFAULT_STAGES)
 
     def __call__(self, doc: Document) -> Result:
         try:
@@ -150,6 +153,10 @@ def check_knowledge(options: CoderOptions) -> None:
     from whodid.nlp import load_model
 
     load_model(options.model)
+    if not options.rules_only:
+        from whodid.learn.model import load_model as load_learned
+
+        load_learned()  # ModelFileError, one line, when the weights are missing or broken
     try:
         check_words_file()
         actor_words()

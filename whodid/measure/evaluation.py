@@ -23,22 +23,24 @@ Decisions the README leaves open, made here once:
   article with none still counts); attributions without content spans are skipped.
 - Predictions are keyed by doc id, so gold ids must be unique: `load_gold` suffixes
   a repeated id with `#2`, `#3`... and `score` refuses repeats.
+- Full F1 (the README's "full"): a match that is strict and also has, on each side where
+  the gold gives a sector, a predicted entity with the gold's code and sector together;
+  the gold's mode where it gives one; and the gold's status where it gives one.
 - Ratios whose denominator is zero are None; F1 is 2tp / (2tp + fp + fn).
 """
 
 from __future__ import annotations
 
-import json
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+from whodid.measure.gold import Record, load_gold
+
 __all__ = [
     "PENTA_CLASS",
     "evaluate_files",
-    "format_report",
-    "load_gold",
     "penta_class",
     "score",
 ]
@@ -52,70 +54,7 @@ PENTA_CLASS: dict[str, int] = {
 }
 _TYPE_ORDER = {t: i for i, t in enumerate(PENTA_CLASS)}
 
-Record = dict[str, Any]
 Report = dict[str, Any]
-
-
-# --------------------------------------------------------------------------- loading
-
-
-def load_gold(path: str | Path) -> list[Record]:
-    """Read gold documents from JSONL (one per line) or a `.json` file holding one
-    document (or a list of them). Errors name the file and line, since gold files are
-    edited by hand. A repeated id gets a `#2`, `#3`... suffix, because predictions are
-    keyed by id (plover_gsr.jsonl has one id twice, for two different sentences)."""
-    return _unique_ids(_read_gold(Path(path)))
-
-
-def _unique_ids(docs: list[Record]) -> list[Record]:
-    seen: Counter[str] = Counter()
-    for doc in docs:
-        seen[doc["id"]] += 1
-        if seen[doc["id"]] > 1:
-            doc["id"] = f"{doc['id']}#{seen[doc['id']]}"
-    return docs
-
-
-def _read_gold(path: Path) -> list[Record]:
-    text = path.read_text(encoding="utf-8")
-    if path.suffix == ".json":
-        try:
-            data = json.loads(text)
-        except json.JSONDecodeError as exc:
-            raise ValueError(f"{path}:{exc.lineno}: invalid JSON: {exc.msg}") from exc
-        docs = data if isinstance(data, list) else [data]
-        for i, doc in enumerate(docs):
-            _check_doc(doc, f"{path}: document {i}")
-        return docs
-    docs = []
-    for lineno, line in enumerate(text.splitlines(), 1):
-        if not line.strip():
-            continue
-        try:
-            doc = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise ValueError(f"{path}:{lineno}: invalid JSON: {exc.msg}") from exc
-        _check_doc(doc, f"{path}:{lineno}")
-        docs.append(doc)
-    return docs
-
-
-def _check_doc(doc: Any, where: str) -> None:
-    problem = _doc_problem(doc)
-    if problem:
-        raise ValueError(f"{where}: {problem}")
-
-
-def _doc_problem(doc: Any) -> str | None:
-    if not isinstance(doc, dict):
-        return f"expected a JSON object, got {type(doc).__name__}"
-    if not isinstance(doc.get("text"), str):
-        return "gold document has no 'text' string"
-    if "id" not in doc:
-        return "gold document has no 'id'"
-    if not isinstance(doc.get("events") or [], list):
-        return "'events' must be a list"
-    return None
 
 
 # --------------------------------------------------------------------------- helpers
@@ -210,6 +149,24 @@ def _match_sentence_type(
     return out
 
 
+def _coded_sectors(entities: Any) -> set[tuple[str, str]]:
+    return {(e["code"], e["sector"]) for e in entities or []
+            if isinstance(e, Mapping) and e.get("code") and e.get("sector")}
+
+
+def _full(gold: Mapping[str, Any], pred: Mapping[str, Any]) -> bool:
+    """The rest of a full match, once strict: code and sector together on each side where
+    the gold gives a sector, the mode where it gives one, and the status."""
+    for side in ("actor", "recipient"):
+        want = _coded_sectors(gold.get(side))
+        if want and not want & {(e.get("code"), e.get("sector")) for e in pred.get(side) or []
+                                if isinstance(e, Mapping)}:
+            return False
+    if gold.get("mode") and pred.get("mode") != gold.get("mode"):
+        return False
+    return gold.get("status") is None or pred.get("status") == gold.get("status")
+
+
 def _gold_row(doc: Mapping[str, Any], gold: Mapping[str, Any]) -> Record:
     s = gold.get("s") or 0
     return {
@@ -242,6 +199,7 @@ class _Tally:
     def __init__(self) -> None:
         self.tp = self.fp = self.fn = 0
         self.strict_tp = self.strict_fp = self.strict_fn = 0
+        self.full_tp = self.full_fp = self.full_fn = 0
         self.per_type: dict[str, Counter[str]] = defaultdict(Counter)
         self.side = {"actor": [0, 0], "recipient": [0, 0]}  # [shared, total]
         self.status = [0, 0]  # [equal, total]
@@ -253,12 +211,14 @@ class _Tally:
     def false_positive(self, row: Record) -> None:
         self.fp += 1
         self.strict_fp += 1
+        self.full_fp += 1
         self.per_type[row["event"]]["fp"] += 1
         self.false_positives.append(row)
 
     def miss(self, row: Record) -> None:
         self.fn += 1
         self.strict_fn += 1
+        self.full_fn += 1
         self.per_type[row["event"]]["fn"] += 1
         self.misses.append(row)
 
@@ -290,6 +250,11 @@ class _Tally:
         if gold.get("status") is not None:
             self.status[0] += pred.get("status") == gold.get("status")
             self.status[1] += 1
+        if strict and _full(gold, pred):
+            self.full_tp += 1
+        else:
+            self.full_fp += 1
+            self.full_fn += 1
 
     def score_doc(self, doc: Mapping[str, Any], preds: Sequence[Mapping[str, Any]]) -> None:
         golds = list(enumerate(doc.get("events") or []))
@@ -479,6 +444,7 @@ def score(
         "R": _ratio(tally.tp, tally.tp + tally.fn) if scored else None,
         "F1": _f1(tally.tp, tally.fp, tally.fn) if scored else None,
         "strict_F1": _f1(tally.strict_tp, tally.strict_fp, tally.strict_fn) if scored else None,
+        "full_F1": _f1(tally.full_tp, tally.full_fp, tally.full_fn) if scored else None,
         "actor_acc": _ratio(*tally.side["actor"]),
         "recipient_acc": _ratio(*tally.side["recipient"]),
         "status_acc": _ratio(*tally.status),
@@ -543,66 +509,3 @@ def evaluate_files(
         report["coding_errors"] = failures
         reports[str(path)] = report
     return reports
-
-
-# --------------------------------------------------------------------------- printing
-
-
-def _fmt(x: float | None) -> str:
-    return "    -" if x is None else f"{x:5.3f}"
-
-
-def _example(row: Mapping[str, Any]) -> str:
-    roles = f"{','.join(row['actor']) or '-'} -> {','.join(row['recipient']) or '-'}"
-    sentence = " ".join(str(row.get("sentence") or "").split())
-    if len(sentence) > 90:
-        sentence = sentence[:87] + "..."
-    return f"    {row['doc_id']}[{row['s']}] {row['event']} {roles}: {sentence}"
-
-
-def format_report(name: str, report: Mapping[str, Any], max_examples: int = 10) -> str:
-    """A compact terminal table: one overall line, 5-way and quote lines where scored,
-    one line per type, then up to `max_examples` of the misses and false positives the
-    report holds."""
-    c = report.get("counts", {})
-    head = (
-        f"{name}: {c.get('docs', 0)} texts, {c.get('event_docs', 0)} scored for events "
-        f"({c.get('no_event_docs', 0)} no-event), {c.get('gold_events', 0)} gold events "
-        f"(+{c.get('gold_optional', 0)} optional, {c.get('optional_found', 0)} found), "
-        f"{c.get('predicted', 0)} predicted"
-    )
-    overall = (
-        f"  P {_fmt(report['P'])}  R {_fmt(report['R'])}  F1 {_fmt(report['F1'])}  "
-        f"strict {_fmt(report['strict_F1'])}  actor {_fmt(report['actor_acc'])}  "
-        f"recipient {_fmt(report['recipient_acc'])}  status {_fmt(report['status_acc'])}  "
-        f"tp {report['tp']} fp {report['fp']} fn {report['fn']}"
-    )
-    lines = [head, overall]
-    if report.get("penta_acc") is not None:
-        lines.append(
-            f"  5-way ({c.get('penta_docs', 0)} texts): acc {_fmt(report['penta_acc'])}  "
-            f"macro-F1 {_fmt(report['penta_macroF1'])}"
-        )
-    q = report.get("quotes")
-    if q and "note" in q:
-        lines.append(f"  quotes: {q['note']} ({q.get('gold', 0)} gold attributions)")
-    elif q:
-        lines.append(
-            f"  quotes: P {_fmt(q['P'])}  R {_fmt(q['R'])}  F1 {_fmt(q['F1'])}  "
-            f"speaker {_fmt(q['speaker_acc'])}  tp {q['tp']} fp {q['fp']} fn {q['fn']}"
-        )
-    if report.get("coding_errors"):
-        lines.append(f"  coding errors: {len(report['coding_errors'])}")
-    if report.get("per_type"):
-        lines.append(f"  {'type':<10} {'P':>5} {'R':>5} {'F1':>5} {'tp':>4} {'fp':>4} {'fn':>4}")
-        for t, r in report["per_type"].items():
-            lines.append(
-                f"  {t:<10} {_fmt(r['P'])} {_fmt(r['R'])} {_fmt(r['F1'])} "
-                f"{r['tp']:>4} {r['fp']:>4} {r['fn']:>4}"
-            )
-    for key, title in (("misses", "missed"), ("false_positives", "false positives")):
-        rows = report.get(key) or []
-        if rows and max_examples > 0:
-            lines.append(f"  {title} ({min(len(rows), max_examples)} of {len(rows)}):")
-            lines += [_example(r) for r in rows[:max_examples]]
-    return "\n".join(lines)

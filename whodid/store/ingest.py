@@ -30,7 +30,8 @@ LOOKUP_CHUNK = 256  # inputs looked up in the store at a time
 
 # Modules that do not change what the coder writes: editing them does not make a new pipeline.
 # What decides the records: the coding stages, the record types, the model loader, the data.
-CODING_MODULES = ("code", "learn")
+CODING_MODULES = ("code", "learn")  # their modules and the learned layer's weights
+NOT_CODING = {"runner", "train", "annotations"}
 CODING_FILES = ("records.py", "nlp.py")
 
 
@@ -47,7 +48,8 @@ def pipeline_version(options: CoderOptions) -> str:
     package = Path(__file__).resolve().parents[1]
     files = [package / name for name in CODING_FILES]
     for sub in CODING_MODULES:
-        files += sorted(p for p in (package / sub).rglob("*.py") if p.stem != "runner")
+        files += sorted(p for p in (package / sub).rglob("*")
+                        if p.suffix in (".py", ".npz") and p.stem not in NOT_CODING)
     files += sorted(p for p in (package / "data").rglob("*") if p.is_file())
     try:
         files += user_files()
@@ -65,6 +67,8 @@ def pipeline_version(options: CoderOptions) -> str:
     except importlib.metadata.PackageNotFoundError:
         model_version = "?"
     h.update(f"{options.model}=={model_version}".encode())
+    if options.rules_only:
+        h.update(b"rules only")
     return f"{__version__}+{h.hexdigest()[:12]}"
 
 

@@ -1,0 +1,149 @@
+"""The learned layer: its view of a sentence, its features, stand-off annotations, training
+on a few articles written for the test, and what the trained stage does in the pipeline."""
+
+from __future__ import annotations
+
+import json
+from functools import partial
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from whodid.code.coder import Coder
+from whodid.code.pipeline import DEFAULT_STAGES, RULE_STAGES
+from whodid.learn import annotations
+from whodid.learn.features import (
+    Mention,
+    RuleEvent,
+    SentenceView,
+    Tok,
+    mention_features,
+    sentence_features,
+)
+from whodid.learn.model import SHIPPED, EventModel, ModelFileError
+from whodid.learn.stage import apply
+from whodid.learn.train import collect, fit
+
+
+def tiny_view() -> SentenceView:
+    # "Ruritania shelled Freedonia ." with a rule ASSAULT on "shelled"
+    toks = [Tok("Ruritania", "ruritania", "PROPN", "NNP", "nsubj", 1, "GPE"),
+            Tok("shelled", "shell", "VERB", "VBD", "ROOT", 1, ""),
+            Tok("Freedonia", "freedonia", "PROPN", "NNP", "dobj", 1, "GPE"),
+            Tok(".", ".", "PUNCT", ".", "punct", 1, "")]
+    mentions = [Mention(0, "RUR", None, "state", "Ruritania", 0, 9),
+                Mention(2, "FRE", None, "state", "Freedonia", 18, 27)]
+    rules = [RuleEvent("ASSAULT", None, "asserted", 1, ("RUR",), ("FRE",))]
+    return SentenceView(toks, mentions, rules, [(1, "ASSAULT")], 0)
+
+
+def test_sentence_features_carry_words_syntax_and_what_the_rules_found() -> None:
+    feats = sentence_features(tiny_view())
+    for f in ("w=shell", "v=shell", "vo=shell|freedonia", "r=ASSAULT", "r=ASSAULT|asserted",
+              "rt=ASSAULT|shell", "lx=ASSAULT", "ent=GPE", "coded=2"):
+        assert f in feats
+
+
+def test_mention_features_place_the_mention_against_the_trigger() -> None:
+    view = tiny_view()
+    subj = mention_features(view, view.mentions[0], "ASSAULT", 1, view.rules[0])
+    obj = mention_features(view, view.mentions[1], "ASSAULT", 1, view.rules[0])
+    assert "path=nsubj" in subj and "side=before" in subj and "rule_actor=True" in subj
+    assert "path=dobj" in obj and "side=after" in obj and "rule_recipient=True" in obj
+    assert "first=True" in subj and "first=False" in obj
+
+
+def test_stand_off_annotations_keep_offsets_not_text(tmp_path: Path) -> None:
+    text = "Ruritania shelled Freedonia. Freedonia protested."
+    shared = tmp_path / "shared"
+    (shared / "dev").mkdir(parents=True)
+    (shared / "dev" / "a.jsonl").write_text(json.dumps({"id": "x", "text": text}) + "\n")
+    article = {"id": "x", "text": text, "sentences": [{"i": 0, "start": 0, "end": 29},
+                                                      {"i": 1, "start": 29, "end": 49}]}
+    annotated = {"id": "x", "events": [{
+        "s": 1, "event": "ACCUSE", "mode": None, "status": "asserted",
+        "actor": [{"text": "Freedonia", "code": "FRE", "sector": None}],
+        "recipient": [{"text": "Ruritania", "code": "RUR", "sector": None}],
+        "claimant": [], "trigger": "protested"}]}
+    row = annotations.stand_off(article, annotated, "dev/a.jsonl")
+    assert "Freedonia" not in json.dumps(row)  # labels and offsets only
+    event = row["events"][0]
+    assert event["actor"][0]["start"] == 29  # found in its own sentence first
+    assert event["recipient"][0]["start"] == 0  # else anywhere in the article
+    path = tmp_path / "ann.jsonl"
+    path.write_text(json.dumps(row) + "\n")
+    [doc] = annotations.load(path, shared)
+    assert doc["text"] == text
+    assert doc["events"][0]["actor"][0]["text"] == "Freedonia"
+    assert doc["events"][0]["recipient"][0]["code"] == "RUR"
+
+
+# Six short articles written for this test: each reports a border "incursion", a word no
+# lexicon entry knows, that the gold codes as ASSAULT by the first country against the second.
+PAIRS = [("Ruritania", "RUR", "Freedonia", "FRE"), ("Kenya", "KEN", "Somalia", "SOM"),
+         ("Peru", "PER", "Chile", "CHL"), ("Ghana", "GHA", "Togo", "TGO"),
+         ("Nepal", "NPL", "Bhutan", "BTN"), ("Laos", "LAO", "Vietnam", "VNM")]
+
+
+def incursion_docs() -> list[dict]:
+    docs = []
+    for i, (a, ac, b, bc) in enumerate(PAIRS):
+        first = f"{a} staged an incursion into {b} on Monday."
+        second = "The weather was mild in the capital."
+        text = f"{first} {second}"
+        events = [{"s": 0, "event": "ASSAULT", "mode": None, "status": "asserted",
+                   "actor": [{"text": a, "code": ac, "sector": None}],
+                   "recipient": [{"text": b, "code": bc, "sector": None}],
+                   "claimant": [], "optional": False}]
+        docs.append({"id": f"d{i}", "text": text, "published": "2024-05-06",
+                     "sentences": [{"i": 0, "start": 0, "end": len(first) + 1},
+                                   {"i": 1, "start": len(first) + 1, "end": len(text)}],
+                     "events": events})
+    return docs
+
+
+@pytest.fixture(scope="module")
+def trained(nlp) -> EventModel:
+    coder = Coder(nlp, stages=RULE_STAGES)
+    return fit(collect(coder, incursion_docs()), {"C": 10.0})
+
+
+def test_trained_stage_adds_what_the_rules_miss_and_says_why(nlp, trained) -> None:
+    text = "Mali staged an incursion into Niger on Tuesday."
+    rules = Coder(nlp, stages=RULE_STAGES)
+    assert [e.event for e in rules.code(text, "2024-05-08")] == []
+    coder = Coder(nlp, stages=RULE_STAGES)
+    coder.add_stage(partial(apply, trained), after="merge")
+    [event] = coder.code(text, "2024-05-08")
+    assert event.event == "ASSAULT"
+    assert [e.code for e in event.actor] == ["MLI"]
+    assert [e.code for e in event.recipient] == ["NER"]
+    assert "model: trigger" in event.why and "actor: model chose 'Mali'" in event.why
+    assert 0.4 < event.confidence <= 1.0
+    assert event.date.date == "2024-05-07"
+    # the sentence with nothing of the kind stays empty
+    assert coder.code("The weather was mild in the capital.") == []
+
+
+def test_weights_round_trip_and_a_broken_file_is_named(trained, tmp_path: Path) -> None:
+    path = tmp_path / "m.npz"
+    trained.save(path)
+    again = EventModel.load(path)
+    feats = ["w=incursion", "v=stage", "r=ASSAULT"]
+    assert np.allclose(again.types.proba(feats), trained.types.proba(feats), atol=1e-3)
+    assert again.modes == trained.modes and again.settings == trained.settings
+    path.write_bytes(b"not a model")
+    with pytest.raises(ModelFileError, match="m.npz: cannot load the learned model"):
+        EventModel.load(path)
+
+
+def test_the_default_coder_runs_the_shipped_model_after_the_rules(nlp) -> None:
+    assert SHIPPED.exists(), "the shipped weights are missing: run `make train`"
+    coder = Coder(nlp)
+    assert coder.stage_names == list(DEFAULT_STAGES)
+    assert coder.stage_names.index("learned") == coder.stage_names.index("merge") + 1
+    events = coder.code("Kenya accused Somalia on Sunday of arming the rebels.", "2024-03-15")
+    assert {e.event for e in events} >= {"ACCUSE"}
+    accuse = next(e for e in events if e.event == "ACCUSE")
+    assert [e.code for e in accuse.actor] == ["KEN"]

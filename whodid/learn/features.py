@@ -1,0 +1,181 @@
+"""What the learned layer sees of a sentence, and the features it draws from it.
+
+A sentence is turned into a plain `SentenceView` (tokens, coded mentions, what the rules
+found) so that the same feature code serves training (from gold files) and coding (from the
+live pipeline), and features can be cached without spaCy objects."""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass, field
+
+# Parts of speech whose lemmas carry the event: the rest (determiners, pronouns, numbers)
+# only add noise to a linear model with a few thousand training sentences.
+CONTENT_POS = {"NOUN", "VERB", "ADJ", "ADV", "PROPN", "ADP", "AUX", "PART"}
+ARG_DEPS = {"nsubj", "nsubjpass", "dobj", "pobj", "agent", "dative", "attr", "poss",
+            "appos", "conj", "compound", "amod", "npadvmod", "ROOT", "ccomp", "xcomp"}
+
+
+@dataclass(frozen=True)
+class Tok:
+    """One token: `head` is the sentence-relative index of its head (itself for the root)."""
+
+    text: str
+    lemma: str
+    pos: str
+    tag: str
+    dep: str
+    head: int
+    ent: str
+
+
+@dataclass(frozen=True)
+class Mention:
+    """A coded mention the actor model may choose: `i` is its head token in the sentence,
+    or -1 for a mention carried from earlier in the document (`source` says which)."""
+
+    i: int
+    code: str
+    sector: str | None
+    kind: str
+    text: str
+    start: int
+    end: int
+    source: str = "sentence"  # sentence | previous (last sentence's subject) | document
+
+
+@dataclass(frozen=True)
+class RuleEvent:
+    """An event the rules coded in this sentence (trigger index sentence-relative)."""
+
+    event: str
+    mode: str | None
+    status: str
+    trigger: int
+    actor: tuple[str, ...]
+    recipient: tuple[str, ...]
+
+
+@dataclass
+class SentenceView:
+    toks: list[Tok]
+    mentions: list[Mention]
+    rules: list[RuleEvent]
+    lexicon: list[tuple[int, str]]  # every lexicon trigger hit, kept or not: (index, type)
+    number: int  # the sentence's position in the document
+    children: list[list[int]] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.children = [[] for _ in self.toks]
+        for k, t in enumerate(self.toks):
+            if t.head != k:
+                self.children[t.head].append(k)
+
+
+def _bucket(n: int, edges: tuple[int, ...]) -> str:
+    for e in edges:
+        if n <= e:
+            return str(e)
+    return f">{edges[-1]}"
+
+
+def sentence_features(v: SentenceView) -> list[str]:
+    """Features for "which event types does this sentence report"."""
+    f: list[str] = [f"len={_bucket(len(v.toks), (8, 15, 25, 40))}",
+                    f"pos={_bucket(v.number, (0, 1, 3, 8))}"]
+    toks = v.toks
+    content = [k for k, t in enumerate(toks) if t.pos in CONTENT_POS]
+    for k in content:
+        t = toks[k]
+        f.append(f"w={t.lemma}")
+        if t.pos == "VERB":
+            f.append(f"v={t.lemma}")
+            f.append(f"vd={t.lemma}|{t.dep}")
+            for c in v.children[k]:
+                ct = toks[c]
+                if ct.dep in ("dobj", "nsubjpass", "attr", "dative"):
+                    f.append(f"vo={t.lemma}|{ct.lemma}")
+                elif ct.dep == "prep":
+                    f.append(f"vp={t.lemma}|{ct.lemma}")
+                elif ct.dep == "neg":
+                    f.append(f"neg={t.lemma}")
+                elif ct.dep == "aux" and ct.lemma in ("will", "would", "could", "may", "might"):
+                    f.append(f"modal={ct.lemma}")
+        elif t.pos == "NOUN":
+            h = toks[t.head]
+            f.append(f"nh={t.lemma}|{h.lemma}")
+    for a, b in itertools.pairwise(content):
+        f.append(f"b={toks[a].lemma}|{toks[b].lemma}")
+    if any(t.text in ('"', "“", "”") for t in toks):
+        f.append("quote")
+    ents = {t.ent for t in toks if t.ent}
+    f += [f"ent={e}" for e in ents]
+    coded = len({m.code for m in v.mentions if m.source == "sentence"})
+    f.append(f"coded={_bucket(coded, (0, 1, 2, 3))}")
+    for r in v.rules:
+        f += [f"r={r.event}", f"r={r.event}|{r.status}", f"rm={r.event}|{r.mode}",
+              f"rt={r.event}|{toks[r.trigger].lemma}"]
+    for k, event in v.lexicon:
+        f += [f"lx={event}", f"lxw={event}|{toks[k].lemma}"]
+    return f
+
+
+def _path_up(v: SentenceView, k: int, top: int, limit: int = 4) -> str | None:
+    """The dependency labels from token k up to its ancestor `top`, or None."""
+    labels = []
+    while k != top and len(labels) < limit:
+        t = v.toks[k]
+        if t.head == k:
+            return None
+        labels.append(t.dep if t.dep != "pobj" else f"pobj:{v.toks[t.head].lemma}")
+        k = t.head
+    return ">".join(labels) if k == top else None
+
+
+def _root(v: SentenceView, k: int) -> int:
+    while v.toks[k].head != k:
+        k = v.toks[k].head
+    return k
+
+
+def mention_features(v: SentenceView, m: Mention, event: str, anchor: int,
+                     rule: RuleEvent | None) -> list[str]:
+    """Features for "is this mention the actor (or recipient) of this event"."""
+    f = [f"src={m.source}", f"kind={m.kind}", f"sector={m.sector}",
+         f"t={event}|src={m.source}"]
+    if rule is not None:
+        f.append(f"rule_actor={m.code in rule.actor}")
+        f.append(f"rule_recipient={m.code in rule.recipient}")
+        f.append(f"t={event}|rule_actor={m.code in rule.actor}")
+        f.append(f"t={event}|rule_recipient={m.code in rule.recipient}")
+    else:
+        f.append("no_rule")
+    same = [x for x in v.mentions if x.code == m.code and x.source == "sentence"]
+    f.append(f"also_in_sentence={bool(same) and m.source != 'sentence'}")
+    if m.i < 0:
+        return f
+    t = v.toks[m.i]
+    a = v.toks[anchor]
+    side = "before" if m.i < anchor else "after"
+    f += [f"dep={t.dep}", f"t={event}|dep={t.dep}", f"side={side}",
+          f"t={event}|side={side}",
+          f"dist={_bucket(abs(m.i - anchor), (1, 3, 6, 10, 20))}"]
+    if t.dep == "pobj":
+        prep = v.toks[t.head].lemma
+        f += [f"prep={prep}", f"t={event}|prep={prep}"]
+    up = _path_up(v, m.i, anchor)
+    if up is None and a.dep in ("dobj", "pobj", "attr", "nsubj", "nsubjpass"):
+        # a nominal trigger: its verb stands in ("launched an attack")
+        verb = a.head if a.dep != "pobj" else v.toks[a.head].head
+        up = _path_up(v, m.i, verb)
+        if up is not None:
+            up = "verb:" + up
+    f += [f"path={up}", f"t={event}|path={up}"]
+    head = v.toks[t.head]
+    if t.dep in ("nsubj", "nsubjpass") and head.pos == "VERB":
+        f.append(f"subj_of={head.lemma}")
+    first = next((x for x in v.mentions if x.source == "sentence"), None)
+    f.append(f"first={first is not None and first.i == m.i}")
+    f.append(f"root_subject={t.dep == 'nsubj' and t.head == _root(v, m.i)}")
+    f.append(f"t={event}|anchor={a.lemma}|dep={t.dep}")
+    return f

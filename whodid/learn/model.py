@@ -1,0 +1,99 @@
+"""The learned layer's weights: small linear models over named features, saved as one
+compressed .npz inside the package and loaded once per process."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+
+SHIPPED = Path(__file__).resolve().parent / "weights" / "events.npz"
+TYPES = ("AGREE", "CONSULT", "SUPPORT", "COOPERATE", "AID", "CONCEDE", "RETREAT", "REQUEST",
+         "ACCUSE", "REJECT", "THREATEN", "SANCTION", "PROTEST", "MOBILIZE", "COERCE",
+         "ASSAULT")
+
+
+class ModelFileError(Exception):
+    """The learned model's weights are missing or unreadable."""
+
+
+@dataclass
+class Linear:
+    """A linear model over binary features: `labels` are its outputs; with `softmax` one of
+    them is chosen, otherwise each is a yes/no of its own (one-vs-rest logistic)."""
+
+    names: list[str]
+    weights: np.ndarray  # features x labels
+    bias: np.ndarray  # labels
+    labels: list[str]
+    softmax: bool = False
+
+    def __post_init__(self) -> None:
+        self.index = {name: i for i, name in enumerate(self.names)}
+
+    def logits(self, features: list[str]) -> np.ndarray:
+        rows = sorted({self.index[f] for f in features if f in self.index})
+        return self.weights[rows].sum(axis=0) + self.bias if rows else self.bias.copy()
+
+    def proba(self, features: list[str]) -> np.ndarray:
+        z = self.logits(features).astype(np.float64)
+        if self.softmax:
+            e = np.exp(z - z.max())
+            return e / e.sum()
+        return 1.0 / (1.0 + np.exp(-z))
+
+    def weight(self, feature: str, label: int) -> float:
+        i = self.index.get(feature)
+        return 0.0 if i is None else float(self.weights[i, label])
+
+
+@dataclass
+class EventModel:
+    """Which event types a sentence reports (`types`), which mention is the actor or the
+    recipient of an event (`actor`, `recipient`), the status of an event the rules did not
+    find (`status`); `modes` maps "TYPE|trigger lemma" (and "TYPE") to the usual mode;
+    `settings` holds the decision thresholds and the calibration of confidences."""
+
+    types: Linear
+    actor: Linear
+    recipient: Linear
+    status: Linear
+    modes: dict[str, str | None]
+    settings: dict[str, float]
+
+    def save(self, path: Path) -> None:
+        arrays: dict[str, np.ndarray] = {}
+        meta: dict[str, object] = {"modes": self.modes, "settings": self.settings}
+        for part in ("types", "actor", "recipient", "status"):
+            lin: Linear = getattr(self, part)
+            arrays[f"{part}_w"] = lin.weights.astype(np.float16)
+            arrays[f"{part}_b"] = lin.bias.astype(np.float32)
+            meta[part] = {"names": lin.names, "labels": lin.labels, "softmax": lin.softmax}
+        arrays["meta"] = np.frombuffer(json.dumps(meta, sort_keys=True).encode(), np.uint8)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with open(path, "wb") as fh:
+            np.savez_compressed(fh, **arrays)
+
+    @classmethod
+    def load(cls, path: Path) -> EventModel:
+        try:
+            with np.load(path) as data:
+                meta = json.loads(bytes(data["meta"]).decode())
+                parts = {part: Linear(meta[part]["names"],
+                                      data[f"{part}_w"].astype(np.float32),
+                                      data[f"{part}_b"].astype(np.float32),
+                                      meta[part]["labels"], meta[part]["softmax"])
+                         for part in ("types", "actor", "recipient", "status")}
+        except (OSError, KeyError, ValueError) as exc:
+            raise ModelFileError(f"{path}: cannot load the learned model ({exc}); "
+                                 f"rebuild it with `make train`") from exc
+        return cls(**parts, modes=meta["modes"], settings=meta["settings"])
+
+
+@lru_cache(maxsize=4)
+def load_model(path: str | None = None) -> EventModel:
+    """The model at `path`, default the one shipped in the package; loaded once."""
+    return EventModel.load(Path(path) if path else SHIPPED)

@@ -1,0 +1,218 @@
+"""The learned layer as a pipeline stage: after the rules, a model trained on annotated news
+decides which event types each sentence reports, keeps or drops the rules' events by it,
+adds the events the rules missed, and chooses actors and recipients among the coded
+mentions. Every decision it makes is written into the event's `why`."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+from spacy.tokens import Span
+
+from whodid.code.candidate import Candidate
+from whodid.code.context import SentenceContext
+from whodid.code.pipeline import register_stage
+from whodid.learn.features import (
+    Mention,
+    RuleEvent,
+    SentenceView,
+    mention_features,
+    sentence_features,
+)
+from whodid.learn.model import TYPES, EventModel, load_model
+from whodid.learn.views import MentionTracker, tokens
+from whodid.records import Entity
+
+STATE_KEY = "learned"
+
+
+def sentence_view(ctx: SentenceContext, cands: list[Candidate]) -> tuple[SentenceView,
+                                                                        list[Entity]]:
+    """The model's view of the sentence, with the Entity behind each mention."""
+    tracker: MentionTracker = ctx.state.extras.setdefault(STATE_KEY, MentionTracker())
+    sent = ctx.sent
+    found = tracker.mentions(sent, lambda t: ctx.resolver.resolve(t, ctx.memory))
+    mentions = [m for m, _ in found]
+    rules = [_rule(c, sent) for c in cands if c.live]
+    lexicon = [(c.token.i - sent.start, c.match.entry.event) for c in cands
+               if not c.match.entry.synthetic]
+    view = SentenceView(tokens(sent), mentions, rules, lexicon, ctx.sequence)
+    return view, [e for _, e in found]
+
+
+def _rule(cand: Candidate, sent: Span) -> RuleEvent:
+    return RuleEvent(cand.event, cand.mode, cand.status, cand.token.i - sent.start,
+                     tuple(sorted(cand.codes("actor"))), tuple(sorted(cand.codes("recipient"))))
+
+
+def anchor(model: EventModel, view: SentenceView, label: int) -> int:
+    """The token whose word weighs most for the type: the learned event's trigger."""
+    return anchor_weight(model, view, label)[0]
+
+
+def anchor_weight(model: EventModel, view: SentenceView, label: int) -> tuple[int, float]:
+    """The trigger token for the type and how much its word weighs for it."""
+    best, best_w = 0, -np.inf
+    for k, tok in enumerate(view.toks):
+        if tok.pos not in ("VERB", "NOUN", "ADJ", "PROPN"):
+            continue
+        w = model.types.weight(f"w={tok.lemma}", label) + model.types.weight(
+            f"v={tok.lemma}", label)
+        if w > best_w:
+            best, best_w = k, w
+    return best, float(best_w)
+
+
+def choose_participants(model: EventModel, view: SentenceView, event: str, trigger: int,
+                        rule: RuleEvent | None) -> tuple[int | None, int | None, float, float]:
+    """Indexes into view.mentions of the actor and the recipient, with their probabilities.
+    The recipient is another mention than the actor (it may share its country: police
+    arresting their own citizens). Where the rules chose a coded participant, the model
+    overrides it only when it is surer of another by `margin`."""
+    if not view.mentions:
+        return None, None, 0.0, 0.0
+    feats = [mention_features(view, m, event, trigger, rule) for m in view.mentions]
+    pa = np.array([model.actor.proba(f)[0] for f in feats])
+    pr = np.array([model.recipient.proba(f)[0] for f in feats])
+    margin = model.settings.get("margin", 0.0)
+    a = _best(pa, view, rule.actor if rule else (), margin, None)
+    r = _best(pr, view, rule.recipient if rule else (), margin, _span(view.mentions[a]))
+    return a, r, float(pa[a]), float(pr[r]) if r is not None else 0.0
+
+
+def _best(p: np.ndarray, view: SentenceView, ruled: tuple[str, ...], margin: float,
+          besides: tuple[int, int] | None) -> int | None:
+    order = [int(i) for i in np.argsort(-p, kind="stable")
+             if besides is None or _span(view.mentions[i]) != besides]
+    if not order:
+        return None
+    kept = [i for i in order if view.mentions[i].code in ruled]
+    if kept and p[order[0]] - p[kept[0]] <= margin:
+        return kept[0]
+    return order[0]
+
+
+def _span(m: Mention) -> tuple[int, int]:
+    return m.start, m.end
+
+
+def _entity(ent: Entity, m: Mention, p: float, role: str) -> Entity:
+    where = {"sentence": "", "previous": ", the last sentence's subject",
+             "document": ", named earlier in the document"}[m.source]
+    return Entity(ent.entity_text, ent.start, ent.end, ent.code, ent.sector, ent.name,
+                  f"{ent.why}; model: {role} {p:.2f}{where}", ent.kind)
+
+
+def status_features(view: SentenceView, trigger: int, event: str) -> list[str]:
+    """Features for the status of an event: the trigger's own auxiliaries and negation, and
+    the verbs above it (a say-verb makes it a claim, "deny" a denial)."""
+    toks = view.toks
+    a = toks[trigger]
+    f = [f"t={event}", f"adep={a.dep}", f"apos={a.pos}"]
+    for c in view.children[trigger]:
+        ct = toks[c]
+        if ct.dep in ("aux", "neg", "mark", "advmod", "amod", "det"):
+            f.append(f"c={ct.dep}|{ct.lemma}")
+    k = trigger
+    for depth in range(3):
+        h = toks[k].head
+        if h == k:
+            break
+        f += [f"up{depth}={toks[k].dep}|{toks[h].lemma}", f"anc={toks[h].lemma}"]
+        f += [f"hc={toks[c].dep}|{toks[c].lemma}" for c in view.children[h]
+              if toks[c].dep in ("aux", "neg", "mark")]
+        k = h
+    if any(x.lemma in ("accord", "allegedly", "reportedly") for x in toks):
+        f.append("hedge")
+    f += [f"rule_status={r.status}" for r in view.rules if r.event == event]
+    return f
+
+
+def mode_for(model: EventModel, event: str, lemma: str) -> str | None:
+    return model.modes.get(f"{event}|{lemma}", model.modes.get(event))
+
+
+def calibrated(model: EventModel, p: float) -> float:
+    """The type probability mapped through the calibration fitted on held-out articles."""
+    a, b = model.settings.get("calib_a", 1.0), model.settings.get("calib_b", 0.0)
+    z = np.log(max(p, 1e-6) / max(1 - p, 1e-6))
+    return round(float(1 / (1 + np.exp(-(a * z + b)))), 2)
+
+
+def apply(model: EventModel, ctx: SentenceContext, cands: list[Candidate]) -> list[Candidate]:
+    view, entities = sentence_view(ctx, cands)
+    probs = model.types.proba(sentence_features(view))
+    keep, add = model.settings["drop"], model.settings["add"]
+    live_types = set()
+    for cand in cands:
+        if not cand.live or cand.event not in TYPES:
+            continue
+        p = float(probs[TYPES.index(cand.event)])
+        if p < keep:
+            cand.dropped = f"model: {cand.event} {p:.2f} in this sentence"
+            continue
+        live_types.add(cand.event)
+        rule = _rule(cand, ctx.sent)
+        _participants(model, view, entities, cand, rule.trigger, rule)
+        cand.confidence = calibrated(model, p)
+    out = list(cands)
+    # beside the rules' own events a sentence rarely holds another: a higher bar there
+    if live_types:
+        add = model.settings.get("add_beside", add)
+    # what the rules looked at and set aside (a topic, a background participle)
+    set_aside = {(c.token.i, c.event) for c in cands if not c.live}
+    min_weight = model.settings.get("min_anchor", -np.inf)
+    for label, event in enumerate(TYPES):
+        p = float(probs[label])
+        if p <= add or event in live_types:
+            continue
+        k, weight = anchor_weight(model, view, label)
+        token = ctx.sent[k]
+        if weight < min_weight:
+            continue  # no word of the sentence speaks for the type: the evidence is diffuse
+        if model.settings.get("respect_rules", 0) and (token.i, event) in set_aside:
+            continue
+        cand = ctx.new_candidate(
+            token, event, mode_for(model, event, view.toks[k].lemma), source="model",
+            why=f"model: trigger '{token.text}' -> {event} {p:.2f}")
+        cand.confidence = calibrated(model, p)
+        _participants(model, view, entities, cand, k, None)
+        if not cand.actors:
+            cand.dropped = "model: no coded actor"
+            continue
+        status_p = model.status.proba(status_features(view, k, event))
+        cand.status = model.status.labels[int(np.argmax(status_p))]
+        cand.why.append(f"status: model {cand.status} {float(status_p.max()):.2f}")
+        out.append(cand)
+    return out
+
+
+def _participants(model: EventModel, view: SentenceView, entities: list[Entity],
+                  cand: Candidate, trigger: int, rule: RuleEvent | None) -> None:
+    a, r, pa, pr = choose_participants(model, view, cand.event, trigger, rule)
+    if a is not None and view.mentions[a].code not in cand.codes("actor"):
+        cand.actors = [_entity(entities[a], view.mentions[a], pa, "actor")]
+        cand.why.append(f"actor: model chose '{entities[a].entity_text}' {pa:.2f}")
+    if r is not None and view.mentions[r].code not in cand.codes("recipient"):
+        cand.recipients = [_entity(entities[r], view.mentions[r], pr, "recipient")]
+        cand.why.append(f"recipient: model chose '{entities[r].entity_text}' {pr:.2f}")
+
+
+@register_stage("learned")
+def learned(ctx: SentenceContext, cands: list[Candidate]) -> list[Candidate]:
+    """The shipped model's decisions on the rules' candidates (see the module doc)."""
+    return apply(load_model(), ctx, cands)
+
+
+learned.prepare = load_model  # type: ignore[attr-defined]
+
+
+def collector(sink: Callable[[SentenceContext, SentenceView], None]):
+    """A stage that hands each sentence's view to `sink` and changes nothing: how training
+    sees exactly what the learned stage will see when coding."""
+    def collect(ctx: SentenceContext, cands: list[Candidate]) -> list[Candidate]:
+        view, _ = sentence_view(ctx, cands)
+        sink(ctx, view)
+        return cands
+    return collect
