@@ -139,10 +139,15 @@ def _root(v: SentenceView, k: int) -> int:
 
 
 def mention_features(v: SentenceView, m: Mention, event: str, anchor: int,
-                     rule: RuleEvent | None) -> list[str]:
-    """Features for "is this mention the actor (or recipient) of this event"."""
+                     rule: RuleEvent | None, actor: frozenset[str] | None = None) -> list[str]:
+    """Features for "is this mention the actor (or recipient) of this event"; for the
+    recipient, `actor` holds the actor's codes (an act on one's own side is rarer)."""
     f = [f"src={m.source}", f"kind={m.kind}", f"sector={m.sector}",
          f"t={event}|src={m.source}"]
+    if actor is not None:
+        same = m.code in actor
+        f += [f"same_as_actor={same}", f"t={event}|same_as_actor={same}",
+              f"sector={m.sector}|same_as_actor={same}"]
     if rule is not None:
         f.append(f"rule_actor={m.code in rule.actor}")
         f.append(f"rule_recipient={m.code in rule.recipient}")

@@ -74,9 +74,11 @@ def choose_participants(model: EventModel, view: SentenceView, event: str, trigg
         return None, None, 0.0, 0.0
     feats = [mention_features(view, m, event, trigger, rule) for m in view.mentions]
     pa = np.array([model.actor.proba(f)[0] for f in feats])
-    pr = np.array([model.recipient.proba(f)[0] for f in feats])
     margin = model.settings.get("margin", 0.0)
     a = _best(pa, view, rule.actor if rule else (), margin, None)
+    actor = frozenset([view.mentions[a].code])
+    pr = np.array([model.recipient.proba(mention_features(view, m, event, trigger, rule, actor))[0]
+                   for m in view.mentions])
     r = _best(pr, view, rule.recipient if rule else (), margin, _span(view.mentions[a]))
     return a, r, float(pa[a]), float(pr[r]) if r is not None else 0.0
 
@@ -152,6 +154,7 @@ def apply(model: EventModel, ctx: SentenceContext, cands: list[Candidate]) -> li
         if p < keep:
             cand.dropped = f"model: {cand.event} {p:.2f} in this sentence"
             continue
+
         live_types.add(cand.event)
         rule = _rule(cand, ctx.sent)
         _participants(model, view, entities, cand, rule.trigger, rule)

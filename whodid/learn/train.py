@@ -46,8 +46,8 @@ AFTER = "merge"
 # ConfliBERT, the demo article) lose nothing against the rules alone: the model adds
 # events only to sentences where the rules found none (add_beside 1.0: never beside them),
 # drops none of theirs, and overrides their participants only when surer by `margin`.
-SETTINGS = {"add": 0.4, "add_beside": 1.0, "drop": 0.0, "margin": 0.2, "C": 1.0}
-MIN_COUNT = 2
+SETTINGS = {"add": 0.45, "add_beside": 1.0, "drop": 0.0, "margin": 0.2, "C": 1.0,
+            "min_count": 2}
 
 
 @dataclass
@@ -87,14 +87,14 @@ def collect(coder: Coder, docs: Iterable[dict[str, Any]]) -> list[Example]:
 
 
 def _fit(rows: list[list[str]], labels: np.ndarray, names: list[str], C: float,
-         softmax: bool = False) -> Linear:
+         softmax: bool = False, min_count: float = 2) -> Linear:
     from sklearn.feature_extraction import DictVectorizer
     from sklearn.linear_model import LogisticRegression
 
     # features seen once carry no evidence and only grow the shipped weights
     seen = Counter(f for r in rows for f in set(r))
     vec = DictVectorizer()
-    X = vec.fit_transform([{f: 1 for f in r if seen[f] >= MIN_COUNT} for r in rows])
+    X = vec.fit_transform([{f: 1 for f in r if seen[f] >= min_count} for r in rows])
     if softmax and len(set(labels)) < 2:  # one status only (tiny data): a constant
         return Linear(list(vec.feature_names_), np.zeros((X.shape[1], 1), np.float32),
                       np.zeros(1, np.float32), [str(labels[0])], True)
@@ -132,9 +132,9 @@ def fit(examples: list[Example], settings: dict[str, float] | None = None) -> Ev
         for view, s in ex.views:
             rows.append(sentence_features(view))
             ys.append([t in gold[s] for t in TYPES])
-    types = _fit(rows, np.array(ys), list(TYPES), C)
+    types = _fit(rows, np.array(ys), list(TYPES), C, min_count=settings["min_count"])
     shell = EventModel(types, types, types, types, {}, settings)
-    arg_rows, y_actor, y_recipient, st_rows, st_y = [], [], [], [], []
+    arg_rows, rec_rows, y_actor, y_recipient, st_rows, st_y = [], [], [], [], [], []
     modes: dict[str, Counter[str]] = defaultdict(Counter)
     for ex in examples:
         by_s = defaultdict(list)
@@ -148,6 +148,7 @@ def fit(examples: list[Example], settings: dict[str, float] | None = None) -> Ev
                 ga, gr = _codes(e.get("actor")), _codes(e.get("recipient"))
                 for m in view.mentions:
                     arg_rows.append(mention_features(view, m, t, k, rule))
+                    rec_rows.append(mention_features(view, m, t, k, rule, frozenset(ga)))
                     y_actor.append([m.code in ga])
                     y_recipient.append([m.code in gr])
                 if e.get("status"):
@@ -156,7 +157,7 @@ def fit(examples: list[Example], settings: dict[str, float] | None = None) -> Ev
                 modes[f"{t}|{view.toks[k].lemma}"][str(e.get("mode"))] += 1
                 modes[t][str(e.get("mode"))] += 1
     actor = _fit(arg_rows, np.array(y_actor), ["actor"], C)
-    recipient = _fit(arg_rows, np.array(y_recipient), ["recipient"], C)
+    recipient = _fit(rec_rows, np.array(y_recipient), ["recipient"], C)
     status = _fit(st_rows, np.array(st_y), [], C, softmax=True)
     mode_table = {key: (None if c.most_common(1)[0][0] == "None" else c.most_common(1)[0][0])
                   for key, c in sorted(modes.items())}
@@ -246,11 +247,18 @@ def main(argv: list[str] | None = None) -> int:
                     help="train on news_train and the annotations only")
     ap.add_argument("--holdout", action="store_true",
                     help="measure a model trained without news_dev on news_dev (one fit)")
-    ap.add_argument("--json", help="with --crossval or --holdout: write the full report here")
+    ap.add_argument("--json", help="write the full report of the measurement here")
+    ap.add_argument("--set", action="append", default=[], metavar="NAME=VALUE",
+                    help=f"change a setting (thresholds, C, min_count; defaults {SETTINGS})")
     args = ap.parse_args(argv)
     coder = rules_coder()
     train, dev = load_examples(coder, with_dev=not args.no_dev or args.crossval > 0)
     settings = dict(SETTINGS)
+    for item in args.set:
+        name, _, value = item.partition("=")
+        if name not in SETTINGS:
+            ap.error(f"--set {item}: no setting {name!r}; settings: {sorted(SETTINGS)}")
+        settings[name] = float(value)
     if args.holdout:
         model = fit(train, settings)
         preds = {ex.doc["id"]: code_with(model, coder, ex) for ex in dev}
@@ -259,11 +267,12 @@ def main(argv: list[str] | None = None) -> int:
         if args.out:
             model.save(Path(args.out))
         return _print(report, args.json)
-    report = crossval(train, dev, args.crossval or 5, coder)
+    report = crossval(train, dev, args.crossval or 5, coder, settings)
     a, b = report["calibration"]["platt"]
     settings.update(calib_a=round(a, 4), calib_b=round(b, 4))
     if args.crossval:
         return _print(report, args.json)
+    _print(report, args.json)
     model = fit(train + ([] if args.no_dev else dev), settings)
     out = Path(args.out or SHIPPED)
     model.save(out)
