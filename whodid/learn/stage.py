@@ -194,10 +194,15 @@ def apply(model: EventModel, ctx: SentenceContext, cands: list[Candidate]) -> li
 def _participants(model: EventModel, view: SentenceView, entities: list[Entity],
                   cand: Candidate, trigger: int, rule: RuleEvent | None) -> None:
     a, r, pa, pr = choose_participants(model, view, cand.event, trigger, rule)
-    if a is not None and view.mentions[a].code not in cand.codes("actor"):
+    # a participant the rules named but could not code ("the rebels") gives way only to
+    # a mention the model is sure of: the model chooses among coded mentions alone
+    sure = model.settings.get("replace_uncoded", 0.0)
+    if a is not None and view.mentions[a].code not in cand.codes("actor") and (
+            not cand.actors or cand.codes("actor") or pa >= sure):
         cand.actors = [_entity(entities[a], view.mentions[a], pa, "actor")]
         cand.why.append(f"actor: model chose '{entities[a].entity_text}' {pa:.2f}")
-    if r is not None and view.mentions[r].code not in cand.codes("recipient"):
+    if r is not None and view.mentions[r].code not in cand.codes("recipient") and (
+            not cand.recipients or cand.codes("recipient") or pr >= sure):
         cand.recipients = [_entity(entities[r], view.mentions[r], pr, "recipient")]
         cand.why.append(f"recipient: model chose '{entities[r].entity_text}' {pr:.2f}")
 

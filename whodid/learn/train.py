@@ -46,8 +46,8 @@ AFTER = "merge"
 # ConfliBERT, the demo article) lose nothing against the rules alone: the model adds
 # events only to sentences where the rules found none (add_beside 1.0: never beside them),
 # drops none of theirs, and overrides their participants only when surer by `margin`.
-SETTINGS = {"add": 0.45, "add_beside": 1.0, "drop": 0.0, "margin": 0.2, "C": 1.0,
-            "min_count": 2}
+SETTINGS = {"add": 0.45, "add_beside": 1.0, "drop": 0.0, "margin": 0.2,
+            "replace_uncoded": 0.5, "C": 1.0, "min_count": 2}
 
 
 @dataclass
