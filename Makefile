@@ -26,14 +26,16 @@ test: install
 
 # Rebuild the learned layer's weights (whodid/learn/weights/events.npz) from ../shared and
 # annotations/: cross-validates on news_dev (for the calibration), then fits on everything.
+# The hash seed is fixed because the mention models' weights move slightly with it (by up
+# to 0.002 in the cross-validated figures; the cause is not found yet).
 train: install
 	$(BIN)/pip install --quiet -e '.[train]'
-	$(BIN)/python -m whodid.learn.train
+	PYTHONHASHSEED=0 $(BIN)/python -m whodid.learn.train
 
 # The learned layer's figures on news_dev, each article coded by a model that never saw it.
 crossval: install
 	$(BIN)/pip install --quiet -e '.[train]'
-	$(BIN)/python -m whodid.learn.train --crossval 5
+	PYTHONHASHSEED=0 $(BIN)/python -m whodid.learn.train --crossval 5
 
 lint: install
 	$(BIN)/ruff check whodid tests

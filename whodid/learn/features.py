@@ -108,7 +108,7 @@ def sentence_features(v: SentenceView) -> list[str]:
         f.append(f"b={toks[a].lemma}|{toks[b].lemma}")
     if any(t.text in ('"', "“", "”") for t in toks):
         f.append("quote")
-    ents = {t.ent for t in toks if t.ent}
+    ents = sorted({t.ent for t in toks if t.ent})
     f += [f"ent={e}" for e in ents]
     coded = len({m.code for m in v.mentions if m.source == "sentence"})
     f.append(f"coded={_bucket(coded, (0, 1, 2, 3))}")

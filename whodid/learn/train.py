@@ -94,7 +94,10 @@ def _fit(rows: list[list[str]], labels: np.ndarray, names: list[str], C: float,
     # features seen once carry no evidence and only grow the shipped weights
     seen = Counter(f for r in rows for f in set(r))
     vec = DictVectorizer()
-    X = vec.fit_transform([{f: 1 for f in r if seen[f] >= min_count} for r in rows])
+    # sorted features and indices: the solver's sums run in one order, whatever the hash seed
+    X = vec.fit_transform([{f: 1 for f in sorted(set(r)) if seen[f] >= min_count}
+                           for r in rows])
+    X.sort_indices()
     if softmax and len(set(labels)) < 2:  # one status only (tiny data): a constant
         return Linear(list(vec.feature_names_), np.zeros((X.shape[1], 1), np.float32),
                       np.zeros(1, np.float32), [str(labels[0])], True)
