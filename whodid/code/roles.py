@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from spacy.tokens import Token
 
+from whodid.code.coreference import vocabulary
 from whodid.code.triggers import Match, direct_object
 from whodid.code.wordlists import WORDS, Section
 
 LISTS = Section("roles",  # whodid/data/words.yaml, read on first use
-                relative_pronouns=WORDS,
                 object_control=WORDS,  # "urged X to": the object acts
                 accusing=WORDS,
                 partitives=WORDS)
@@ -90,7 +90,7 @@ def subject_heads(verb: Token, depth: int = 0) -> list[Token]:
         return _pobjs(agents[0])
     for child in verb.children:
         if child.dep_ in ("nsubj", "csubj"):
-            if child.lower_ in LISTS.relative_pronouns and verb.dep_ == "relcl":
+            if child.lower_ in vocabulary().relative_pronouns and verb.dep_ == "relcl":
                 return conjuncts(verb.head)
             return conjuncts(child)
     if is_passive(verb):

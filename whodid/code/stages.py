@@ -21,6 +21,8 @@ Each is `stage(ctx, candidates) -> candidates` (see whodid.code.pipeline).
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from whodid.code import embedding, participants, speech
 from whodid.code.candidate import Candidate
 from whodid.code.context import SentenceContext
@@ -56,20 +58,20 @@ def actors(ctx: SentenceContext, cands: list[Candidate]) -> list[Candidate]:
     return cands
 
 
-@register_stage("desire")
-def desire(ctx: SentenceContext, cands: list[Candidate]) -> list[Candidate]:
-    for cand in cands:
-        if cand.live:
-            participants.wants_another_to_act(cand, ctx)
-    return cands
+def _each_live(name: str, step: Callable[[Candidate, SentenceContext], None]) -> None:
+    """Register a stage that applies `step` to each candidate still live when reached."""
+    def stage(ctx: SentenceContext, cands: list[Candidate]) -> list[Candidate]:
+        for cand in cands:
+            if cand.live:
+                step(cand, ctx)
+        return cands
+
+    stage.__name__ = name
+    register_stage(name)(stage)
 
 
-@register_stage("topics")
-def topics(ctx: SentenceContext, cands: list[Candidate]) -> list[Candidate]:
-    for cand in cands:
-        if cand.live:
-            embedding.drop_topic(cand, ctx)
-    return cands
+_each_live("desire", participants.wants_another_to_act)
+_each_live("topics", embedding.drop_topic)
 
 
 @register_stage("recipients")
@@ -89,12 +91,7 @@ def embed(ctx: SentenceContext, cands: list[Candidate]) -> list[Candidate]:
     return cands
 
 
-@register_stage("complete_recipients")
-def complete_recipients(ctx: SentenceContext, cands: list[Candidate]) -> list[Candidate]:
-    for cand in cands:
-        if cand.live:
-            participants.complete_recipients(cand, ctx)
-    return cands
+_each_live("complete_recipients", participants.complete_recipients)
 
 
 @register_stage("finish")

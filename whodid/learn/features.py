@@ -138,16 +138,19 @@ def _root(v: SentenceView, k: int) -> int:
     return k
 
 
+def actor_side(m: Mention, event: str, actor: frozenset[str]) -> list[str]:
+    """What the recipient model adds to a mention's features: whether it shares a code with
+    the actor (`actor`), as an act on one's own side is rarer."""
+    same = m.code in actor
+    return [f"same_as_actor={same}", f"t={event}|same_as_actor={same}",
+            f"sector={m.sector}|same_as_actor={same}"]
+
+
 def mention_features(v: SentenceView, m: Mention, event: str, anchor: int,
-                     rule: RuleEvent | None, actor: frozenset[str] | None = None) -> list[str]:
-    """Features for "is this mention the actor (or recipient) of this event"; for the
-    recipient, `actor` holds the actor's codes (an act on one's own side is rarer)."""
+                     rule: RuleEvent | None) -> list[str]:
+    """Features for "is this mention the actor (or recipient) of this event"."""
     f = [f"src={m.source}", f"kind={m.kind}", f"sector={m.sector}",
          f"t={event}|src={m.source}"]
-    if actor is not None:
-        same = m.code in actor
-        f += [f"same_as_actor={same}", f"t={event}|same_as_actor={same}",
-              f"sector={m.sector}|same_as_actor={same}"]
     if rule is not None:
         f.append(f"rule_actor={m.code in rule.actor}")
         f.append(f"rule_recipient={m.code in rule.recipient}")

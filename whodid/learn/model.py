@@ -11,9 +11,6 @@ from pathlib import Path
 import numpy as np
 
 SHIPPED = Path(__file__).resolve().parent / "weights" / "events.npz"
-TYPES = ("AGREE", "CONSULT", "SUPPORT", "COOPERATE", "AID", "CONCEDE", "RETREAT", "REQUEST",
-         "ACCUSE", "REJECT", "THREATEN", "SANCTION", "PROTEST", "MOBILIZE", "COERCE",
-         "ASSAULT")
 
 
 class ModelFileError(Exception):

@@ -17,10 +17,11 @@ from whodid.learn.features import (
     Mention,
     RuleEvent,
     SentenceView,
+    actor_side,
     mention_features,
     sentence_features,
 )
-from whodid.learn.model import TYPES, EventModel, load_model
+from whodid.learn.model import EventModel, load_model
 from whodid.learn.views import MentionTracker, tokens
 from whodid.records import Entity
 
@@ -77,8 +78,8 @@ def choose_participants(model: EventModel, view: SentenceView, event: str, trigg
     margin = model.settings.get("margin", 0.0)
     a = _best(pa, view, rule.actor if rule else (), margin, None)
     actor = frozenset([view.mentions[a].code])
-    pr = np.array([model.recipient.proba(mention_features(view, m, event, trigger, rule, actor))[0]
-                   for m in view.mentions])
+    pr = np.array([model.recipient.proba(f + actor_side(m, event, actor))[0]
+                   for m, f in zip(view.mentions, feats)])
     r = _best(pr, view, rule.recipient if rule else (), margin, _span(view.mentions[a]))
     return a, r, float(pa[a]), float(pr[r]) if r is not None else 0.0
 
@@ -145,12 +146,14 @@ def calibrated(model: EventModel, p: float) -> float:
 def apply(model: EventModel, ctx: SentenceContext, cands: list[Candidate]) -> list[Candidate]:
     view, entities = sentence_view(ctx, cands)
     probs = model.types.proba(sentence_features(view))
+    labels = model.types.labels
+    index = {t: i for i, t in enumerate(labels)}
     keep, add = model.settings["drop"], model.settings["add"]
     live_types = set()
     for cand in cands:
-        if not cand.live or cand.event not in TYPES:
+        if not cand.live or cand.event not in index:
             continue
-        p = float(probs[TYPES.index(cand.event)])
+        p = float(probs[index[cand.event]])
         if p < keep:
             cand.dropped = f"model: {cand.event} {p:.2f} in this sentence"
             continue
@@ -166,7 +169,7 @@ def apply(model: EventModel, ctx: SentenceContext, cands: list[Candidate]) -> li
     # what the rules looked at and set aside (a topic, a background participle)
     set_aside = {(c.token.i, c.event) for c in cands if not c.live}
     min_weight = model.settings.get("min_anchor", -np.inf)
-    for label, event in enumerate(TYPES):
+    for label, event in enumerate(labels):
         p = float(probs[label])
         if p <= add or event in live_types:
             continue

@@ -26,12 +26,13 @@ from typing import Any
 import numpy as np
 
 from whodid.code.coder import Coder
+from whodid.code.lexicon import load_ontology
 from whodid.code.pipeline import RULE_STAGES
 from whodid.learn import annotations
-from whodid.learn.features import SentenceView, mention_features, sentence_features
-from whodid.learn.model import SHIPPED, TYPES, EventModel, Linear
+from whodid.learn.features import SentenceView, actor_side, mention_features, sentence_features
+from whodid.learn.model import SHIPPED, EventModel, Linear
 from whodid.learn.stage import anchor, apply, collector, status_features
-from whodid.measure.evaluation import score
+from whodid.measure.evaluation import score, sentence_of
 from whodid.measure.gold import load_gold
 from whodid.records import Document
 
@@ -70,9 +71,7 @@ def collect(coder: Coder, docs: Iterable[dict[str, Any]]) -> list[Example]:
 
     def sink(ctx: Any, view: SentenceView) -> None:
         ex = current[0]
-        starts = [s["start"] for s in ex.doc.get("sentences") or [{"start": 0}]]
-        gold_s = max([i for i, st in enumerate(starts) if st <= ctx.sent.start_char] or [0])
-        ex.views.append((view, gold_s))
+        ex.views.append((view, sentence_of(ctx.sent.start_char, ex.doc.get("sentences"))))
 
     coder.add_stage(collector(sink), after=AFTER)
     docs = list(docs)
@@ -127,6 +126,7 @@ def fit(examples: list[Example], settings: dict[str, float] | None = None) -> Ev
     """The four models and the mode table from the gold of `examples`."""
     settings = dict(SETTINGS, **(settings or {}))
     C = settings["C"]
+    labels = list(load_ontology())  # the event types, in the ontology's order
     rows, ys = [], []
     for ex in examples:
         gold = defaultdict(set)
@@ -134,8 +134,8 @@ def fit(examples: list[Example], settings: dict[str, float] | None = None) -> Ev
             gold[e.get("s") or 0].add(e["event"])
         for view, s in ex.views:
             rows.append(sentence_features(view))
-            ys.append([t in gold[s] for t in TYPES])
-    types = _fit(rows, np.array(ys), list(TYPES), C, min_count=settings["min_count"])
+            ys.append([t in gold[s] for t in labels])
+    types = _fit(rows, np.array(ys), labels, C, min_count=settings["min_count"])
     shell = EventModel(types, types, types, types, {}, settings)
     arg_rows, rec_rows, y_actor, y_recipient, st_rows, st_y = [], [], [], [], [], []
     modes: dict[str, Counter[str]] = defaultdict(Counter)
@@ -147,11 +147,11 @@ def fit(examples: list[Example], settings: dict[str, float] | None = None) -> Ev
             for e in by_s.get(s, []):
                 t = e["event"]
                 rule = next((r for r in view.rules if r.event == t), None)
-                k = rule.trigger if rule else anchor(shell, view, TYPES.index(t))
+                k = rule.trigger if rule else anchor(shell, view, labels.index(t))
                 ga, gr = _codes(e.get("actor")), _codes(e.get("recipient"))
                 for m in view.mentions:
                     arg_rows.append(mention_features(view, m, t, k, rule))
-                    rec_rows.append(mention_features(view, m, t, k, rule, frozenset(ga)))
+                    rec_rows.append(arg_rows[-1] + actor_side(m, t, frozenset(ga)))
                     y_actor.append([m.code in ga])
                     y_recipient.append([m.code in gr])
                 if e.get("status"):
@@ -203,11 +203,10 @@ def calibration(gold: list[dict[str, Any]], predictions: dict[str, list[dict[str
     type (optional ones included), and the Platt scaling that maps confidence to that."""
     pairs = []
     for doc in gold:
-        starts = [s["start"] for s in doc.get("sentences") or [{"start": 0}]]
         have = {(e.get("s") or 0, e["event"]) for e in doc["events"]}
         for p in predictions.get(doc["id"], []):
             pos = p["text_info"]["start"]
-            s = max([i for i, st in enumerate(starts) if st <= pos] or [0])
+            s = sentence_of(pos, doc.get("sentences"))
             pairs.append((float(p["confidence"]), (s, p["event"]) in have))
     conf = np.array([c for c, _ in pairs])
     hit = np.array([h for _, h in pairs], dtype=float)

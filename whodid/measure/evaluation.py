@@ -43,6 +43,7 @@ __all__ = [
     "evaluate_files",
     "penta_class",
     "score",
+    "sentence_of",
 ]
 
 # ConfliBERT 5-way classes of the README; class 0 (statement/appeal) is "no event".
@@ -78,7 +79,7 @@ def _codes(entities: Any) -> set[str]:
     return out
 
 
-def _sentence_of(pos: Any, sentences: Sequence[Mapping[str, int]]) -> int | None:
+def sentence_of(pos: Any, sentences: Sequence[Mapping[str, int]]) -> int | None:
     """Index of the gold sentence holding character `pos` (README: placement by
     `text_info.start`); None when it cannot be placed."""
     if not sentences:
@@ -259,7 +260,7 @@ class _Tally:
     def score_doc(self, doc: Mapping[str, Any], preds: Sequence[Mapping[str, Any]]) -> None:
         golds = list(enumerate(doc.get("events") or []))
         sentences = doc.get("sentences") or []
-        placed = [_sentence_of((p.get("text_info") or {}).get("start"), sentences) for p in preds]
+        placed = [sentence_of((p.get("text_info") or {}).get("start"), sentences) for p in preds]
         if doc.get("no_event"):
             for p, s in zip(preds, placed):
                 self.false_positive(_pred_row(doc, p, s, "text has no event"))
