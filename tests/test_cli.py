@@ -173,7 +173,7 @@ def test_a_worker_that_cannot_start_ends_the_run(tmp_path, capsys, monkeypatch):
         raise ModelError("spaCy model 'x' cannot be loaded (only in the workers)")
 
     monkeypatch.setattr(runner, "make_worker", failing)  # the forked workers inherit it
-    code = main(["code", "--processes", "2", str(_doc(tmp_path))])
+    code = main(["code", "--processes", "2", "--published", "2024-03-15", str(_doc(tmp_path))])
     out, err = capsys.readouterr()
     assert code == 2 and out == ""
     assert err == "whodid: spaCy model 'x' cannot be loaded (only in the workers)\n"

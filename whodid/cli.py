@@ -86,12 +86,21 @@ def _default_db() -> str:
     return os.environ.get("WHODID_DB") or DEFAULT_DB
 
 
+def _one_line(exc: BaseException) -> str:
+    if isinstance(exc, OSError) and exc.strerror:
+        return exc.strerror + (f": {exc.filename}" if exc.filename else "")
+    lines = [x.strip() for x in str(exc).splitlines() if x.strip()]
+    return lines[0] if lines else type(exc).__name__
+
+
 def _store_errors(func):
     """A store or query problem is one line on standard error and exit status 2."""
     import functools
 
     @functools.wraps(func)
     def wrapper(args: argparse.Namespace) -> int:
+        import duckdb
+
         from whodid.store.queries import QueryError
         from whodid.store.store import StoreError
 
@@ -99,6 +108,11 @@ def _store_errors(func):
             return func(args)
         except (StoreError, QueryError) as exc:
             print(f"whodid: {exc}", file=sys.stderr)
+            return 2
+        except (duckdb.Error, OSError) as exc:  # a corrupted store, a full disk
+            print(f"whodid: {args.db}: {_one_line(exc)}"
+                  + ("; what earlier batches stored is kept, and the same command finishes "
+                     "the rest" if args.command == "ingest" else ""), file=sys.stderr)
             return 2
 
     return wrapper
@@ -346,6 +360,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    from whodid.read.notices import report_to_stderr
+
+    report_to_stderr()
     if getattr(args, "published", None):
         import datetime as dt
 
@@ -364,6 +381,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     except (KnowledgeFileError, ModelError, WorkerInitError) as exc:  # no run: one line, exit 2
         print(f"whodid: {exc}", file=sys.stderr)
+        return 2
+    except OSError as exc:  # writing the output: a full disk
+        print(f"whodid: cannot go on: {_one_line(exc)}", file=sys.stderr)
         return 2
 
 

@@ -10,6 +10,7 @@ The coder is also a spaCy component, "whodid", that sets `doc._.events`.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import replace
 from pathlib import Path
 
 from spacy.language import Language
@@ -23,6 +24,7 @@ from whodid.code.actors import ActorResolver, get_resolver
 from whodid.code.candidate import Candidate, DocState
 from whodid.code.context import DocumentContext, SentenceContext
 from whodid.code.lexicon import Lexicon, get_lexicon
+from whodid.code.normalise import map_back, normalise
 from whodid.code.pipeline import (
     DEFAULT_STAGES,
     DocumentStage,
@@ -82,7 +84,8 @@ class Coder:
 
     # ------------------------------------------------------------------ coding
     def parse(self, text: str) -> Doc:
-        return self.nlp(text)
+        """The parse of the text as normalised for parsing (whodid.code.normalise)."""
+        return self.nlp(normalise(text)[0])
 
     def code(self, doc: Document | str, published: str | None = None) -> list[Event]:
         """The events of a document, or of a text (with its publication date, which
@@ -93,12 +96,21 @@ class Coder:
     def pipe(self, docs: Iterable[Document | str],
              batch_size: int = 32) -> Iterator[list[Event]]:
         """The events of each document, in order, parsed in batches through `nlp.pipe`."""
-        pairs = ((d.text, d) for d in map(_document, docs))
+        pairs = ((normalise(d.text)[0], d) for d in map(_document, docs))
         for parsed, document in self.nlp.pipe(pairs, as_tuples=True, batch_size=batch_size):
             yield self.code_parsed(document, parsed)
 
     def code_parsed(self, document: Document, parsed: Doc) -> list[Event]:
-        """The events of a document already parsed by this coder's `nlp`."""
+        """The events of a document already parsed by this coder's `nlp` (its text, or the
+        text as `parse` normalises it: offsets then point into the text as given)."""
+        if parsed.text != document.text:
+            clean, offsets = normalise(document.text)
+            if offsets is not None and clean == parsed.text:
+                events = self._code(replace(document, text=clean), parsed)
+                return [map_back(e, offsets) for e in events]
+        return self._code(document, parsed)
+
+    def _code(self, document: Document, parsed: Doc) -> list[Event]:
         memory = self.resolver.new_document()
         state = DocState()
         found: list[Candidate] = []

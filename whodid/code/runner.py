@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from whodid.code.normalise import normalise
 from whodid.nlp import DEFAULT_MODEL
 from whodid.records import Document, error_record
 
@@ -71,7 +72,7 @@ class Worker:
         for i in range(0, len(docs), PARSE_BATCH):
             part = docs[i:i + PARSE_BATCH]
             try:
-                parsed = list(self.coder.nlp.pipe([d.text for d in part],
+                parsed = list(self.coder.nlp.pipe([normalise(d.text)[0] for d in part],
                                                   batch_size=PARSE_BATCH))
             except Exception:  # noqa: BLE001 - one at a time, to blame only the one at fault
                 out += [self(d) for d in part]

@@ -7,7 +7,9 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import json
-from collections.abc import Sequence
+import os
+import tempfile
+from collections.abc import Callable, Iterable, Sequence
 from functools import lru_cache
 from pathlib import Path
 from typing import IO, Any
@@ -15,7 +17,7 @@ from typing import IO, Any
 import duckdb
 
 from whodid.store.queries import FLAT_COLUMNS, EventFilter, QueryError, event_records, events_sql
-from whodid.store.store import parse_day
+from whodid.store.store import StoreError, parse_day
 
 EXPORT_FORMATS = ("jsonl", "csv", "parquet", "gdelt")
 FETCH_ROWS = 10_000  # rows held in memory at a time while writing
@@ -66,10 +68,23 @@ def write_jsonl(con: duckdb.DuckDBPyConnection, filt: EventFilter, out: IO[str],
     return n
 
 
+class _CsvWriter:
+    """csv.writer with "\n" line ends that also quotes a field holding a bare "\r": Python's
+    writer quotes only the line terminator's characters, and a reader ends the row there."""
+
+    def __init__(self, out: IO[str]) -> None:
+        self._plain = csv.writer(out, lineterminator="\n")
+        self._quoted = csv.writer(out, lineterminator="\n", quoting=csv.QUOTE_ALL)
+
+    def writerow(self, row: Iterable[str]) -> None:
+        row = list(row)
+        (self._quoted if any("\r" in v for v in row) else self._plain).writerow(row)
+
+
 def write_csv(con: duckdb.DuckDBPyConnection, filt: EventFilter, out: IO[str],
               limit: int | None = None) -> int:
     sql, params = events_sql(filt, limit=limit)
-    writer = csv.writer(out, lineterminator="\n")
+    writer = _CsvWriter(out)
     writer.writerow([name for name, _ in FLAT_COLUMNS])
     n = 0
     for row in _fetch(con.execute(sql, params)):
@@ -138,13 +153,11 @@ def _geo(row: dict[str, Any]) -> list[str]:
 
 def gdelt_row(row: dict[str, Any]) -> list[str]:
     """One event as GDELT 2.0's 61 fields (docs/store.md says what fills each)."""
-    day = row["day"] or parse_day(row["published"]) or row["coded_at"].date()
-    frac = day.year + (day.timetuple().tm_yday - 1) / (366 if day.year % 4 == 0 and (
-        day.year % 100 != 0 or day.year % 400 == 0) else 365)
+    # the event's date, else the publication's; never the day of coding: no date, no Day
+    day = row["day"] or parse_day((row["published"] or "")[:10])
     cameo = row["cameo"] or ""
     fields = [
-        str(row["event_no"]), day.strftime("%Y%m%d"), day.strftime("%Y%m"), str(day.year),
-        f"{frac:.4f}",
+        str(row["event_no"]), *(_gdelt_dates(day) if day else ["", "", "", ""]),
         *_actor(row["actor_code"], row["actor_sector"], row["actor_name"], row["actor_text"]),
         *_actor(row["recipient_code"], row["recipient_sector"], row["recipient_name"],
                 row["recipient_text"]),
@@ -160,6 +173,13 @@ def gdelt_row(row: dict[str, Any]) -> list[str]:
             for f in fields]
 
 
+def _gdelt_dates(day: dt.date) -> list[str]:
+    """Day, MonthYear, Year and FractionDate."""
+    leap = day.year % 4 == 0 and (day.year % 100 != 0 or day.year % 400 == 0)
+    frac = day.year + (day.timetuple().tm_yday - 1) / (366 if leap else 365)
+    return [day.strftime("%Y%m%d"), day.strftime("%Y%m"), str(day.year), f"{frac:.4f}"]
+
+
 def write_gdelt(con: duckdb.DuckDBPyConnection, filt: EventFilter, out: IO[str],
                 limit: int | None = None) -> int:
     """Events of first copies only (a near-duplicate's are counted in NumArticles)."""
@@ -173,25 +193,102 @@ def write_gdelt(con: duckdb.DuckDBPyConnection, filt: EventFilter, out: IO[str],
     return n
 
 
+class ExportError(StoreError):
+    """An export that cannot be written where asked; nothing was written there."""
+
+
 def export(con: duckdb.DuckDBPyConnection, fmt: str, out: Path | None,
            filt: EventFilter | None = None, stdout: IO[str] | None = None,
            limit: int | None = None) -> int:
     """Write the events matching `filt` in `fmt` to `out` (standard output when None; not for
-    Parquet). Returns the number of events written."""
+    Parquet). Returns the number of events written. A file is written under a temporary
+    name and renamed when whole, so that a full disk or an error never leaves half an export
+    (or destroys the file it would have replaced); the store, or any DuckDB file, is never
+    overwritten (ExportError)."""
     filt = filt or EventFilter()
     if fmt not in EXPORT_FORMATS:
         raise QueryError(f"format must be one of {', '.join(EXPORT_FORMATS)}, got {fmt!r}")
-    if fmt == "parquet":
-        if out is None:
-            raise QueryError("Parquet is binary: give a file with --out")
-        return write_parquet(con, filt, out, limit)
-    writer = {"jsonl": write_jsonl, "csv": write_csv, "gdelt": write_gdelt}[fmt]
+    if fmt == "parquet" and out is None:
+        raise QueryError("Parquet is binary: give a file with --out")
     if out is None:
         import sys
 
+        writer = {"jsonl": write_jsonl, "csv": write_csv, "gdelt": write_gdelt}[fmt]
         return writer(con, filt, stdout or sys.stdout, limit)
-    with out.open("w", encoding="utf-8", newline="") as fh:
-        return writer(con, filt, fh, limit)
+    _check_target(out, _store_path(con))
+
+    def write(path: Path) -> int:
+        if fmt == "parquet":
+            return write_parquet(con, filt, path, limit)
+        writer = {"jsonl": write_jsonl, "csv": write_csv, "gdelt": write_gdelt}[fmt]
+        with path.open("w", encoding="utf-8", newline="") as fh:
+            return writer(con, filt, fh, limit)
+
+    return _replace(out, write)
+
+
+def _store_path(con: duckdb.DuckDBPyConnection) -> Path | None:
+    rows = con.execute("SELECT path FROM duckdb_databases() "
+                       "WHERE database_name = current_database()").fetchall()
+    return Path(rows[0][0]) if rows and rows[0][0] else None
+
+
+def _check_target(out: Path, store: Path | None) -> None:
+    """ExportError when `out` is the store (or its write-ahead log), another DuckDB file,
+    a folder, or in a folder that does not exist."""
+    if store is not None:
+        for own in (store, Path(f"{store}.wal")):
+            if out.resolve() == own.resolve() or (out.exists() and own.exists()
+                                                  and out.samefile(own)):
+                raise ExportError(f"{out} is the store itself; export to another file")
+    if out.is_dir():
+        raise ExportError(f"{out} is a folder; give a file name")
+    if not out.parent.is_dir():
+        raise ExportError(f"cannot write {out}: no folder {out.parent}")
+    if out.is_file():
+        try:
+            with out.open("rb") as fh:
+                head = fh.read(12)
+        except OSError:
+            return  # the write will say what is wrong
+        if head[8:12] == b"DUCK":
+            raise ExportError(f"{out} is a DuckDB database; an export will not overwrite it")
+
+
+def _replace(out: Path, write: Callable[[Path], int]) -> int:
+    """write(path) into a temporary file beside `out`, renamed to `out` when done. A device
+    or pipe (/dev/stdout) is written directly: it cannot be renamed over."""
+    if out.exists() and not out.is_file():
+        try:
+            return write(out)
+        except OSError as exc:
+            raise ExportError(f"cannot write {out}: {exc.strerror or exc}") from None
+    try:
+        fd, name = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".part", dir=out.parent)
+    except OSError as exc:
+        raise ExportError(f"cannot write {out}: {exc.strerror or exc}") from None
+    os.close(fd)
+    tmp = Path(name)
+    try:
+        n = write(tmp)
+        mode = out.stat().st_mode if out.exists() else 0o666 & ~_umask()
+        os.chmod(tmp, mode & 0o7777)
+        os.replace(tmp, out)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        kept = " (the file there is left as it was)" if out.exists() else ""
+        raise ExportError(f"cannot write {out}: {exc.strerror or exc}; nothing was "
+                          f"written{kept}") from None
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    return n
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
 
 
 # -- the query verbs' output ----------------------------------------------------------------
@@ -237,8 +334,9 @@ def write_rows(columns: Sequence[str], rows: Sequence[Sequence[Any]], fmt: str,
                    for c, v in zip(columns, row, strict=True)}
             out.write(json.dumps(obj, ensure_ascii=False) + "\n")
     elif fmt == "csv":
-        writer = csv.writer(out, lineterminator="\n")
+        writer = _CsvWriter(out)
         writer.writerow(columns)
-        writer.writerows([_cell(v) for v in row] for row in rows)
+        for row in rows:
+            writer.writerow([_cell(v) for v in row])
     else:
         raise ValueError(f"unknown format {fmt!r}")

@@ -85,6 +85,12 @@ class EventFilter:
     doc: str | None = None
     unique: bool = False
 
+    def __post_init__(self) -> None:
+        if self.type or self.mode or self.status or self.country or self.sector:
+            from whodid.store.choices import check
+
+            check(self)  # QueryError naming the valid choices; a country name -> its code
+
     @classmethod
     def from_args(cls, args: Any) -> EventFilter:
         return cls(**{f.name: getattr(args, f.name, None) or (False if f.name == "unique" else None)
@@ -142,9 +148,15 @@ def events_sql(filt: EventFilter, columns: list[tuple[str, str]] | None = None,
            "LEFT JOIN documents f ON f.doc_key = d.duplicate_of "
            "JOIN stories s ON s.story_key = coalesce(d.duplicate_of, d.doc_key) "
            f"WHERE {cond} ORDER BY e.event_no")
-    if limit is not None:
-        sql += f" LIMIT {int(limit)}"
-    return sql, params
+    return sql + _limit(limit), params
+
+
+def _limit(limit: int | None) -> str:
+    if limit is None:
+        return ""
+    if int(limit) < 0:
+        raise QueryError(f"limit must be 0 or more, got {limit}")
+    return f" LIMIT {int(limit)}"
 
 
 def events(con: duckdb.DuckDBPyConnection, filt: EventFilter,
@@ -238,9 +250,7 @@ def documents(con: duckdb.DuckDBPyConnection, doc: str | None = None,
     if doc:
         sql += "WHERE d.doc_id = ? OR d.doc_key = ? "
         params = [doc, doc]
-    sql += "ORDER BY d.seq"
-    if limit is not None:
-        sql += f" LIMIT {int(limit)}"
+    sql += "ORDER BY d.seq" + _limit(limit)
     return DOC_COLUMNS, con.execute(sql, params).fetchall()
 
 
@@ -253,9 +263,8 @@ def errors(con: duckdb.DuckDBPyConnection,
     `seen` counts the runs that met each."""
     sql = ("SELECT last_run, seen, kind, doc_id, origin, detail FROM errors "
            "ORDER BY first_run, regexp_replace(origin, ':[0-9]+$', ''), "
-           "TRY_CAST(regexp_extract(origin, ':([0-9]+)$', 1) AS BIGINT) NULLS FIRST, detail")
-    if limit is not None:
-        sql += f" LIMIT {int(limit)}"
+           "TRY_CAST(regexp_extract(origin, ':([0-9]+)$', 1) AS BIGINT) NULLS FIRST, detail"
+           + _limit(limit))
     return ERROR_LIST_COLUMNS, con.execute(sql).fetchall()
 
 

@@ -478,7 +478,10 @@ class StoreWriter:
             self._upsert_errors(error_rows, run_id)
             con.execute("COMMIT")
         except BaseException:
-            con.execute("ROLLBACK")
+            try:
+                con.execute("ROLLBACK")
+            except duckdb.Error:  # a failed COMMIT (a full disk) has ended the transaction:
+                pass  # the error that matters is the one being raised
             raise
         return BatchResult(written=[d.key for d in kept], events=len(events), dropped=dropped)
 
