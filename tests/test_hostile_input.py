@@ -216,7 +216,7 @@ def test_same_stem_files_give_unique_event_ids(tmp_path, capsys):
     assert main(["code", "--rules-only", "--published", "2024-03-15", *paths]) == 0
     out, err = capsys.readouterr()
     ids = [json.loads(x)["id"] for x in out.splitlines()]
-    assert len(ids) == len(set(ids)) and {i.split(":")[0] for i in ids} == {"a", "a~2", "a~3"}
+    assert len(ids) == len(set(ids)) and {i.split(":")[0] for i in ids} == {"a", "a#2", "a#3"}
     assert err.count('"warning": "duplicate_id"') == 2
     # the same document read twice keeps its id (ingest stores it once)
     docs = list(iter_documents([paths[0], paths[0]]))

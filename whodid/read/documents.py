@@ -284,11 +284,11 @@ def _files(path: Path) -> Iterator[Path | dict[str, Any]]:
 class _Reading:
     """What one reading run checks across its documents: each document's fields (lone
     surrogates are no Unicode; a publication date is read or warned about, once per
-    document), ids given to two different documents (the second becomes `id~2`, so that
-    event ids stay unique), and plain text read without a date (said once per run)."""
+    document), ids given to two different documents (the second becomes `id#2`, as
+    `whodid eval` names it, so that event ids stay unique), and plain text read without a
+    date (said once per run)."""
 
-    def __init__(self, published: str | None) -> None:
-        self.published = published
+    def __init__(self) -> None:
         self.ids: dict[str, int] = {}  # id -> hash of the text that has it
         self.undated_text = False
 
@@ -312,9 +312,9 @@ class _Reading:
         if self.ids.setdefault(item.id, key) == key:
             return item
         n = 2
-        while f"{item.id}~{n}" in self.ids:
+        while f"{item.id}#{n}" in self.ids:
             n += 1
-        new = f"{item.id}~{n}"
+        new = f"{item.id}#{n}"
         self.ids[new] = key
         notices.warn(new, "duplicate_id", f"{origin}: id {item.id!r} was given to another "
                      f"document read before; this one is coded as {new!r}")
@@ -332,7 +332,7 @@ def iter_sourced(paths: Iterable[str], published: str | None = None,
                  reading: _Reading | None = None) -> Iterator[tuple[str, Item]]:
     """(origin, item) pairs in input order; origin is the file, or file:line, an item came
     from, so that a store can say where each document and each error was read."""
-    run = reading or _Reading(published)
+    run = reading or _Reading()
     for origin, item in _raw_sourced(paths, published, stdin, run):
         yield origin, run.finish(origin, item)
 
@@ -385,7 +385,7 @@ def iter_inputs(inputs: Iterable[Input], published: str | None = None,
     Python callers hand over documents they already hold. Objects are checked as JSONL lines
     are; their origin is `<python>:N`, N counting the inputs from 1. `published` fills in a
     missing date."""
-    run = _Reading(published)
+    run = _Reading()
     for n, obj in enumerate(inputs, 1):
         where = f"<python>:{n}"
         if isinstance(obj, str | Path):
