@@ -182,3 +182,34 @@ def test_a_country_name_is_taken_for_its_code(store, capsys):
     assert [json.loads(x)["id"] for x in capsys.readouterr().out.splitlines()] == [
         "a:0:0", "b:0:0"]
     assert EventFilter(country="kosovo", type="accuse").country == "KOS"
+
+
+def test_export_to_an_unwritable_folder_is_one_line(store, tmp_path, capsys, monkeypatch):
+    import tempfile
+
+    def refused(*args, **kwargs):  # as a folder without write permission does (not for root)
+        raise PermissionError(errno.EACCES, os.strerror(errno.EACCES))
+
+    monkeypatch.setattr(tempfile, "mkstemp", refused)
+    out = tmp_path / "events.csv"
+    assert main(["export", "--db", str(store), "--format", "csv", "--out", str(out)]) == 2
+    assert capsys.readouterr().err == f"whodid: cannot write {out}: Permission denied\n"
+    assert not out.exists()
+
+
+def test_code_onto_a_full_disk_is_one_line(tmp_path, capsys, monkeypatch):
+    import sys
+
+    class Full:
+        def write(self, text):
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+        def flush(self):
+            pass
+
+    src = tmp_path / "news.jsonl"
+    src.write_text(json.dumps({"id": "n", "text": "Chile accused Bolivia of spying."}) + "\n",
+                   "utf-8")
+    monkeypatch.setattr(sys, "stdout", Full())
+    assert main(["code", "--rules-only", str(src)]) == 2
+    assert capsys.readouterr().err == "whodid: cannot go on: No space left on device\n"
