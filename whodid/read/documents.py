@@ -68,10 +68,10 @@ def document_from_json(obj: Any, where: str, published: str | None = None) -> It
     if len(text) > MAX_TEXT_CHARS:
         return _too_large(doc_id or where, where, f"the text has {len(text):,} characters")
     pub = obj.get("published")
-    return Document(
-        id=doc_id or text_id(text), text=text, published=published if pub in (None, "") else pub,  # type: ignore[arg-type]
-        title=obj.get("title"), url=obj.get("url"), source=obj.get("source"),
-    )
+    if pub in (None, ""):
+        pub = published
+    return Document(id=doc_id or text_id(text), text=text, published=pub, title=obj.get("title"),
+                    url=obj.get("url"), source=obj.get("source"))
 
 
 def _not_unicode(fields: dict[str, Any], where: str, doc_id: str) -> dict[str, Any] | None:
@@ -108,22 +108,19 @@ def _jsonl_items(stream: Iterable[bytes | str], name: str,
             raw = raw.removeprefix(_BOM)
         if not raw.strip():
             continue
-        obj = _loads(raw, where)
-        yield where, obj if _is_error(obj) else document_from_json(obj, where, published)
+        obj, bad = _loads(raw, where)
+        yield where, bad or document_from_json(obj, where, published)
 
 
-def _loads(raw: str | bytes, where: str) -> Any:
-    """The JSON value, or a malformed_json error record (nesting too deep included)."""
+def _loads(raw: str | bytes, where: str) -> tuple[Any, dict[str, Any] | None]:
+    """(the JSON value, None), or (None, a malformed_json error record), nesting too deep
+    included."""
     try:
-        return json.loads(raw)
+        return json.loads(raw), None
     except json.JSONDecodeError as exc:
-        return error_record(where, "malformed_json", f"{where}: {exc}")
+        return None, error_record(where, "malformed_json", f"{where}: {exc}")
     except RecursionError:
-        return error_record(where, "malformed_json", f"{where}: JSON nested too deeply")
-
-
-def _is_error(obj: Any) -> bool:
-    return isinstance(obj, dict) and set(obj) == {"doc_id", "error", "detail"}
+        return None, error_record(where, "malformed_json", f"{where}: JSON nested too deeply")
 
 
 def read_jsonl(stream: Iterable[bytes | str], name: str,
@@ -186,11 +183,18 @@ def _sniff_binary(path: Path) -> dict[str, Any] | None:
 def read_json_file(path: Path, published: str | None = None) -> Iterator[tuple[str, Item]]:
     """A .json file: one document (an object), or an array of them, each an error record or
     a document of its own, `where` being `file[i]`."""
+    try:
+        size = path.stat().st_size
+    except OSError:
+        size = 0  # _read_bytes says what is wrong
+    if size > MAX_JSON_BYTES:
+        yield str(path), error_record(path.stem, "too_large",
+                                      f"{path}: the file has {size:,} bytes, over the limit of "
+                                      f"{MAX_JSON_BYTES:,} for .json; write it as JSONL, a "
+                                      "document a line")
+        return
     data = _read_bytes(path, MAX_JSON_BYTES)
     if isinstance(data, dict):
-        data["detail"] = data["detail"].replace(f"{MAX_TEXT_CHARS:,} characters",
-                                                f"{MAX_JSON_BYTES:,} bytes for .json; "
-                                                "write it as JSONL, a document a line")
         yield str(path), data
         return
     try:
@@ -199,9 +203,9 @@ def read_json_file(path: Path, published: str | None = None) -> Iterator[tuple[s
         yield str(path), error_record(path.stem, "invalid_utf8",
                                       f"{path}: not valid UTF-8 ({exc})")
         return
-    value = _loads(raw, str(path))
-    if _is_error(value):
-        yield str(path), value
+    value, bad = _loads(raw, str(path))
+    if bad is not None:
+        yield str(path), bad
     elif isinstance(value, list):
         for i, obj in enumerate(value):
             where = f"{path}[{i}]"
