@@ -245,3 +245,29 @@ def test_symlinked_folders_are_followed_once(tmp_path):
     (top / "gone.txt").symlink_to(tmp_path / "nowhere.txt")
     got = kinds(iter_documents([str(top)]))
     assert got == [(str(top / "gone.txt"), "unreadable"), ("story", "doc")]
+
+
+def test_offset_map_on_random_text():
+    """Each character of the parsed text maps back to the characters it came from, in order;
+    clean text is left alone."""
+    import random
+    import unicodedata
+
+    from whodid.code.normalise import INVISIBLE, normalise
+
+    rng = random.Random(10)
+    alphabet = "ab e.\u00e9\u0301\u0300\u0323\u200b\u200d\u200f\u202e\u00ad\uac00\u1100\u1161\u11a8\ufb2c\u212b"
+    for _ in range(3000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 14)))
+        clean, offsets = normalise(text)
+        if offsets is None:
+            assert clean == text and unicodedata.is_normalized("NFC", text)
+            continue
+        assert clean == unicodedata.normalize("NFC", INVISIBLE.sub("", text))
+        for i, ch in enumerate(clean):
+            start, end = offsets.start(i), offsets.end(i + 1)
+            assert 0 <= start < end <= len(text)
+            assert ch in unicodedata.normalize("NFC", INVISIBLE.sub("", text[start:end]))
+            if i:
+                assert offsets.start(i - 1) <= start
+    assert normalise("Kenya accused Somalia.") == ("Kenya accused Somalia.", None)

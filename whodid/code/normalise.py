@@ -46,40 +46,59 @@ class OffsetMap:
         return (self.original[s:e] if self.clean[start:end] == text else text), s, e
 
 
+_NOT_ASCII = re.compile(r"[^\x00-\x7f]+")
+
+
 def normalise(text: str) -> tuple[str, OffsetMap | None]:
     """(the text to parse, the map back to `text`, or None when the two are the same)."""
     if unicodedata.is_normalized("NFC", text) and not INVISIBLE.search(text):
         return text, None
-    # Segments: a character with the marks that follow it. NFC composes within segments
-    # only, so each can be composed alone and its output mapped to its original span.
     out: list[str] = []
     starts, ends = array("q"), array("q")
-    seg_start = None
-    seg: list[str] = []
-
-    def flush(end: int) -> None:
-        if seg_start is None:
-            return
-        piece = unicodedata.normalize("NFC", "".join(seg))
-        out.append(piece)
-        starts.extend([seg_start] * len(piece))
-        ends.extend([end] * len(piece))
-
-    last = 0
-    for i, ch in enumerate(text):
-        if INVISIBLE.match(ch):
-            continue
-        if seg_start is None or not _joins_previous(ch):
-            flush(last)
-            seg_start, seg = i, []
-        seg.append(ch)
-        last = i + 1
-    flush(last)
+    done = 0  # text[:done] is mapped
+    for m in _NOT_ASCII.finditer(text):
+        # ASCII is NFC and never composes with what precedes it: copied as it is, but for
+        # the character before a non-ASCII run, which a combining mark may join
+        begin = max(done, m.start() - 1)
+        out.append(text[done:begin])
+        starts.extend(range(done, begin))
+        ends.extend(range(done + 1, begin + 1))
+        _compose(text, begin, m.end(), out, starts, ends)
+        done = m.end()
+    out.append(text[done:])
+    starts.extend(range(done, len(text)))
+    ends.extend(range(done + 1, len(text) + 1))
     clean = "".join(out)
     if clean != unicodedata.normalize("NFC", INVISIBLE.sub("", text)):
         # a composition across segments (rare scripts): keep offsets exact, skip NFC
         return _removed_only(text)
     return clean, OffsetMap(text, clean, starts, ends)
+
+
+def _compose(text: str, begin: int, end: int, out: list[str], starts: array,
+             ends: array) -> None:
+    """text[begin:end] without invisible characters and composed, appended with its map.
+    Segments are a character with the marks that follow it: NFC composes within segments
+    only, so each is composed alone and its output mapped to its original span."""
+    seg_start, seg, last = None, "", begin
+
+    def flush() -> None:
+        if seg:
+            piece = unicodedata.normalize("NFC", seg)
+            out.append(piece)
+            starts.extend([seg_start] * len(piece))
+            ends.extend([last] * len(piece))
+
+    for i in range(begin, end):
+        ch = text[i]
+        if INVISIBLE.match(ch):
+            continue
+        if seg_start is None or not _joins_previous(ch):
+            flush()
+            seg_start, seg = i, ""
+        seg += ch
+        last = i + 1
+    flush()
 
 
 def _removed_only(text: str) -> tuple[str, OffsetMap | None]:
