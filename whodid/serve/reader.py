@@ -1,0 +1,94 @@
+"""The store as the server holds it: one DuckDB connection, a cursor per worker thread, a time
+limit on every query and a small cache of answers that a write empties.
+
+Read-only unless the server may write (started with a token): DuckDB then lets other
+read-only processes open the file, and nothing the server runs can change it."""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+from whodid.store.store import connect
+
+
+class QueryTimeout(Exception):
+    """A query ran past the server's time limit and was interrupted."""
+
+
+class Reader:
+    """Runs the server's queries. `timeout` (seconds) interrupts a query that runs longer;
+    `cache_size` answers are kept until the next write (the store changes only through this
+    server while it holds the file)."""
+
+    def __init__(self, path: str | Path, writable: bool = False, timeout: float = 10.0,
+                 cache_size: int = 512, threads: int | None = None) -> None:
+        self.path = Path(path)
+        self.writable = writable
+        self.timeout = timeout
+        self.con = connect(self.path, read_only=not writable)
+        if threads:
+            self.con.execute(f"SET threads = {int(threads)}")
+        self._local = threading.local()
+        self._cache: OrderedDict[Any, Any] = OrderedDict()
+        self._cache_size = cache_size
+        self._cache_lock = threading.Lock()
+        self.write_lock = threading.Lock()
+        self.tables = self._tables()
+
+    def close(self) -> None:
+        self.con.close()
+
+    def _tables(self) -> set[str]:
+        return {r[0] for r in self.con.execute(
+            "SELECT table_name FROM information_schema.tables").fetchall()}
+
+    def _cursor(self) -> duckdb.DuckDBPyConnection:
+        cur = getattr(self._local, "cursor", None)
+        if cur is None:
+            cur = self._local.cursor = self.con.cursor()
+        return cur
+
+    def rows(self, sql: str, params: Sequence[Any] = (), timeout: float | None = None
+             ) -> tuple[list[str], list[tuple[Any, ...]]]:
+        """(column names, rows) of one query, interrupted after the time limit."""
+        cur = self._cursor()
+        limit = self.timeout if timeout is None else timeout
+        timer = threading.Timer(limit, cur.interrupt)
+        timer.start()
+        try:
+            result = cur.execute(sql, list(params))
+            return [d[0] for d in result.description], result.fetchall()
+        except duckdb.InterruptException as exc:
+            raise QueryTimeout(f"the query took longer than {limit:g} s and was stopped; "
+                               "narrow the filters or ask for fewer rows") from exc
+        finally:
+            timer.cancel()
+
+    def cursor(self) -> duckdb.DuckDBPyConnection:
+        """This thread's cursor, for streaming a download (no time limit: it is paged)."""
+        return self._cursor()
+
+    def cached(self, key: Any, compute: Callable[[], Any]) -> Any:
+        """The answer for `key`, computed once until the next write."""
+        with self._cache_lock:
+            if key in self._cache:
+                self._cache.move_to_end(key)
+                return self._cache[key]
+        value = compute()
+        with self._cache_lock:
+            self._cache[key] = value
+            while len(self._cache) > self._cache_size:
+                self._cache.popitem(last=False)
+        return value
+
+    def changed(self) -> None:
+        """The store was written: forget every cached answer."""
+        with self._cache_lock:
+            self._cache.clear()
+        self.tables = self._tables()
