@@ -239,6 +239,14 @@ def test_query_time_limit(db):
     assert reader.rows("SELECT count(*) FROM events")[1] == [(7,)]  # the cursor still works
 
 
+def test_queries_past_the_concurrency_limit_wait_then_give_up(db):
+    reader = Reader(db, timeout=0.3, concurrent=1)
+    # one query running: the next waits its turn, then says busy
+    with reader.turn(1.0), pytest.raises(QueryTimeout, match="busy"):
+        reader.rows("SELECT 1")
+    assert reader.rows("SELECT 1")[1] == [(1,)]
+
+
 def test_a_timeout_is_503_json(client, monkeypatch):
     from whodid.serve import data
 

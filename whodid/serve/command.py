@@ -30,6 +30,8 @@ def add_command(sub: Any) -> None:
                    help="a query running longer is stopped (default 10)")
     p.add_argument("--max-download", type=int, default=1_000_000, metavar="ROWS",
                    help="most events in one download (default 1,000,000)")
+    p.add_argument("--cache", type=int, default=512, metavar="N",
+                   help="answers kept until the next write (default 512; 0 keeps none)")
     p.set_defaults(func=cmd_serve)
 
 
@@ -54,7 +56,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from whodid.store.store import StoreError
 
     settings = settings_from_env(args.db, args.token, max_body=args.max_body,
-                                 timeout=args.timeout, max_download=args.max_download)
+                                 timeout=args.timeout, max_download=args.max_download,
+                                 cache_size=args.cache)
     try:
         app = create_app(settings)
     except StoreError as exc:

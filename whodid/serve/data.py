@@ -8,7 +8,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 from dataclasses import astuple, dataclass
-from functools import lru_cache
 from typing import Any
 
 from whodid.serve.reader import Reader
@@ -88,8 +87,11 @@ def event_page(reader: Reader, filt: EventFilter, page: Page) -> dict[str, Any]:
         cols = ", ".join(f"{expr} AS {name}" for name, expr in FLAT_COLUMNS)
         # pick the page's events first, then count the copies of only their stories
         stories = "s." in order
+        # the documents are joined only when the filter or the order needs them: a page of
+        # the first events of a million is then a top-N over one table
+        docs = stories or "d." in cond or "d." in order
         sql = (f"WITH stories AS ({STORIES_SQL}), page AS (SELECT e.event_no FROM events e "
-               "JOIN documents d ON d.doc_key = e.doc_key "
+               + ("JOIN documents d ON d.doc_key = e.doc_key " if docs else "")
                + ("JOIN stories s ON s.story_key = coalesce(d.duplicate_of, d.doc_key) "
                   if stories else "")
                + f"WHERE {cond} ORDER BY {order}, e.event_no LIMIT ? OFFSET ?), "
@@ -108,7 +110,10 @@ def event_page(reader: Reader, filt: EventFilter, page: Page) -> dict[str, Any]:
         return {"columns": columns, "rows": [_json_row(columns, r) for r in rows]}
 
     result = reader.cached(("event_page", _key(filt), page.limit, page.offset, order), compute)
-    return {"total": event_total(reader, filt), "offset": page.offset, "limit": page.limit,
+    rows = len(result["rows"])
+    # a first page that is not full holds every match: no count needed
+    total = rows if page.offset == 0 and rows < page.limit else event_total(reader, filt)
+    return {"total": total, "offset": page.offset, "limit": page.limit,
             "sort": page.sort or "event_no", **result}
 
 
@@ -164,12 +169,18 @@ def dyad_page(reader: Reader, filt: EventFilter, page: Page, period: str = "mont
     def compute() -> dict[str, Any]:
         sql, params = dyads_sql(filt, period, by_sector)
         agg = f"WITH agg AS ({sql}) "
-        _, total = reader.rows(agg + "SELECT count(*) FROM agg", params)
+        # the aggregate once: the page and the number of rows in all from the same pass
         columns, rows = reader.rows(
-            agg + f"SELECT * FROM agg ORDER BY {order}, period, events DESC, actor, "
-            "recipient, quad LIMIT ? OFFSET ?", [*params, page.limit, page.offset])
-        return {"total": int(total[0][0]), "columns": columns,
-                "rows": [_json_row(columns, r) for r in rows]}
+            agg + f"SELECT *, count(*) OVER () AS _total FROM agg ORDER BY {order}, period, "
+            "events DESC, actor, recipient, quad LIMIT ? OFFSET ?",
+            [*params, page.limit, page.offset])
+        if rows:
+            total = rows[0][-1]
+        else:  # past the end: count on its own
+            total = reader.rows(agg + "SELECT count(*) FROM agg", params)[1][0][0]
+        columns = columns[:-1]
+        return {"total": int(total), "columns": columns,
+                "rows": [_json_row(columns, r[:-1]) for r in rows]}
 
     result = reader.cached(("dyads", _key(filt), period, by_sector, page.limit, page.offset,
                             order), compute)
@@ -179,7 +190,8 @@ def dyad_page(reader: Reader, filt: EventFilter, page: Page, period: str = "mont
 
 def document_page(reader: Reader, page: Page) -> dict[str, Any]:
     page.check()
-    columns, rows = documents(reader.cursor(), None, page.offset + page.limit)
+    with reader.turn(reader.timeout):
+        columns, rows = documents(reader.cursor(), None, page.offset + page.limit)
     _, total = reader.rows("SELECT count(*) FROM documents")
     return {"total": int(total[0][0]), "offset": page.offset, "limit": page.limit,
             "columns": columns, "rows": [_json_row(columns, r) for r in rows[page.offset:]]}
@@ -187,7 +199,8 @@ def document_page(reader: Reader, page: Page) -> dict[str, Any]:
 
 def error_page(reader: Reader, page: Page) -> dict[str, Any]:
     page.check()
-    columns, rows = errors(reader.cursor(), page.offset + page.limit)
+    with reader.turn(reader.timeout):
+        columns, rows = errors(reader.cursor(), page.offset + page.limit)
     _, total = reader.rows("SELECT count(*) FROM errors")
     return {"total": int(total[0][0]), "offset": page.offset, "limit": page.limit,
             "columns": columns, "rows": [_json_row(columns, r) for r in rows[page.offset:]]}
@@ -259,13 +272,12 @@ def timeline(reader: Reader, actor: str, recipient: str, filt: EventFilter,
             "period": period, **result}
 
 
-@lru_cache(maxsize=4096)
 def code_name(code: str) -> str:
-    """A readable name for an actor code: the country's for ISO codes, else the code."""
-    import pycountry
+    """A readable name for an actor code: the country's canonical short name, as the coder
+    names countries, else the code itself."""
+    from whodid.code.actors.build import country_names
 
-    country = pycountry.countries.get(alpha_3=code) if len(code) == 3 else None
-    return getattr(country, "common_name", None) or getattr(country, "name", None) or code
+    return country_names().get(code, code)
 
 
 def network(reader: Reader, filt: EventFilter, min_events: int = 1,

@@ -30,15 +30,16 @@ DYAD_FORMATS = ("jsonl", "csv", "parquet")
 def _timed(reader: Reader, timeout: float, write: Callable[[duckdb.DuckDBPyConnection], int]
            ) -> int:
     cur = reader.cursor()
-    timer = threading.Timer(timeout, cur.interrupt)
-    timer.start()
-    try:
-        return write(cur)
-    except duckdb.InterruptException as exc:
-        raise QueryTimeout(f"the download took longer than {timeout:g} s and was stopped; "
-                           "narrow the filters or ask for fewer rows") from exc
-    finally:
-        timer.cancel()
+    with reader.turn(reader.timeout):
+        timer = threading.Timer(timeout, cur.interrupt)
+        timer.start()
+        try:
+            return write(cur)
+        except duckdb.InterruptException as exc:
+            raise QueryTimeout(f"the download took longer than {timeout:g} s and was stopped; "
+                               "narrow the filters or ask for fewer rows") from exc
+        finally:
+            timer.cancel()
 
 
 def _temp(fmt: str) -> Path:

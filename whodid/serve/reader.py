@@ -6,9 +6,11 @@ read-only processes open the file, and nothing the server runs can change it."""
 
 from __future__ import annotations
 
+import os
 import threading
 from collections import OrderedDict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -27,7 +29,8 @@ class Reader:
     server while it holds the file)."""
 
     def __init__(self, path: str | Path, writable: bool = False, timeout: float = 10.0,
-                 cache_size: int = 512, threads: int | None = None) -> None:
+                 cache_size: int = 512, threads: int | None = None,
+                 concurrent: int | None = None) -> None:
         self.path = Path(path)
         self.writable = writable
         self.timeout = timeout
@@ -39,6 +42,9 @@ class Reader:
         self._cache_size = cache_size
         self._cache_lock = threading.Lock()
         self.write_lock = threading.Lock()
+        # at most this many queries at once (default: the cores); the others wait their turn.
+        # Forty queries at once on two cores take no less time in all, and far more memory.
+        self._running = threading.BoundedSemaphore(concurrent or os.cpu_count() or 2)
         self.tables = self._tables()
 
     def close(self) -> None:
@@ -59,16 +65,28 @@ class Reader:
         """(column names, rows) of one query, interrupted after the time limit."""
         cur = self._cursor()
         limit = self.timeout if timeout is None else timeout
-        timer = threading.Timer(limit, cur.interrupt)
-        timer.start()
+        with self.turn(limit):
+            timer = threading.Timer(limit, cur.interrupt)
+            timer.start()
+            try:
+                result = cur.execute(sql, list(params))
+                return [d[0] for d in result.description], result.fetchall()
+            except duckdb.InterruptException as exc:
+                raise QueryTimeout(f"the query took longer than {limit:g} s and was stopped; "
+                                   "narrow the filters or ask for fewer rows") from exc
+            finally:
+                timer.cancel()
+
+    @contextmanager
+    def turn(self, wait: float) -> Iterator[None]:
+        """Hold one of the places for a running query, waiting at most `wait` seconds."""
+        if not self._running.acquire(timeout=wait):
+            raise QueryTimeout(f"the server is busy: no query could start within {wait:g} s; "
+                               "try again")
         try:
-            result = cur.execute(sql, list(params))
-            return [d[0] for d in result.description], result.fetchall()
-        except duckdb.InterruptException as exc:
-            raise QueryTimeout(f"the query took longer than {limit:g} s and was stopped; "
-                               "narrow the filters or ask for fewer rows") from exc
+            yield
         finally:
-            timer.cancel()
+            self._running.release()
 
     def cursor(self) -> duckdb.DuckDBPyConnection:
         """This thread's cursor, for streaming a download (no time limit: it is paged)."""
@@ -81,6 +99,8 @@ class Reader:
                 self._cache.move_to_end(key)
                 return self._cache[key]
         value = compute()
+        if not self._cache_size:
+            return value
         with self._cache_lock:
             self._cache[key] = value
             while len(self._cache) > self._cache_size:
