@@ -247,6 +247,32 @@ def test_queries_past_the_concurrency_limit_wait_then_give_up(db):
     assert reader.rows("SELECT 1")[1] == [(1,)]
 
 
+def test_the_same_question_asked_at_once_is_computed_once(db):
+    import threading
+
+    reader = Reader(db)
+    calls, gate = [], threading.Event()
+
+    def compute():
+        calls.append(1)
+        gate.wait(5)
+        return len(calls)
+
+    answers = []
+    threads = [threading.Thread(target=lambda: answers.append(reader.cached("k", compute)))
+               for _ in range(5)]
+    for t in threads:
+        t.start()
+    while not calls:
+        pass
+    gate.set()
+    for t in threads:
+        t.join(5)
+    assert calls == [1] and answers == [1] * 5
+    reader.changed()  # a write: the answer is computed again
+    assert reader.cached("k", compute) == 2
+
+
 def test_a_timeout_is_503_json(client, monkeypatch):
     from whodid.serve import data
 

@@ -23,6 +23,16 @@ class QueryTimeout(Exception):
     """A query ran past the server's time limit and was interrupted."""
 
 
+class _Pending:
+    """An answer being computed, that other requests for it wait on."""
+
+    def __init__(self, generation: int) -> None:
+        self.generation = generation
+        self.done = threading.Event()
+        self.value: Any = None
+        self.error: BaseException | None = None
+
+
 class Reader:
     """Runs the server's queries. `timeout` (seconds) interrupts a query that runs longer;
     `cache_size` answers are kept until the next write (the store changes only through this
@@ -41,6 +51,8 @@ class Reader:
         self._cache: OrderedDict[Any, Any] = OrderedDict()
         self._cache_size = cache_size
         self._cache_lock = threading.Lock()
+        self._pending: dict[Any, _Pending] = {}
+        self._generation = 0
         self.write_lock = threading.Lock()
         # at most this many queries at once (default: the cores); the others wait their turn.
         # Forty queries at once on two cores take no less time in all, and far more memory.
@@ -93,22 +105,40 @@ class Reader:
         return self._cursor()
 
     def cached(self, key: Any, compute: Callable[[], Any]) -> Any:
-        """The answer for `key`, computed once until the next write."""
+        """The answer for `key`, computed once until the next write. Requests that ask for an
+        answer being computed wait for it instead of computing it again."""
         with self._cache_lock:
             if key in self._cache:
                 self._cache.move_to_end(key)
                 return self._cache[key]
-        value = compute()
-        if not self._cache_size:
-            return value
-        with self._cache_lock:
-            self._cache[key] = value
-            while len(self._cache) > self._cache_size:
-                self._cache.popitem(last=False)
-        return value
+            pending = self._pending.get(key)
+            owner = pending is None
+            if owner:
+                pending = self._pending[key] = _Pending(self._generation)
+        if not owner:
+            pending.done.wait()
+            if pending.error is not None:
+                raise pending.error
+            return pending.value
+        try:
+            pending.value = compute()
+        except BaseException as exc:
+            pending.error = exc
+            raise
+        finally:
+            with self._cache_lock:
+                self._pending.pop(key, None)
+                if (pending.error is None and self._cache_size
+                        and pending.generation == self._generation):
+                    self._cache[key] = pending.value
+                    while len(self._cache) > self._cache_size:
+                        self._cache.popitem(last=False)
+            pending.done.set()
+        return pending.value
 
     def changed(self) -> None:
         """The store was written: forget every cached answer."""
         with self._cache_lock:
             self._cache.clear()
+            self._generation += 1  # answers computed before the write are not kept
         self.tables = self._tables()
