@@ -81,8 +81,10 @@ def _download(path: Any, n: int, fmt: str, name: str) -> FileResponse:
 def index(request: Request, reader: ReaderOf) -> dict[str, Any]:
     from whodid.store.queries import counts
 
+    with reader.turn(reader.timeout):
+        stored = counts(reader.cursor())
     return {"whodid": request.app.version, "store": str(reader.path),
-            "writable": reader.writable, "counts": counts(reader.cursor()),
+            "writable": reader.writable, "counts": stored,
             "views": ["events", "dyads", "timeline", "network", "documents", "errors",
                       *request.app.state.views],
             "docs": "/api/docs", "openapi": "/api/openapi.json"}
