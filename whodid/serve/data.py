@@ -84,37 +84,49 @@ def event_page(reader: Reader, filt: EventFilter, page: Page) -> dict[str, Any]:
 
     def compute() -> dict[str, Any]:
         cond, params = filt.where()
-        cols = ", ".join(f"{expr} AS {name}" for name, expr in FLAT_COLUMNS)
-        # pick the page's events first, then count the copies of only their stories
         stories = "s." in order
         # the documents are joined only when the filter or the order needs them: a page of
         # the first events of a million is then a top-N over one table
         docs = stories or "d." in cond or "d." in order
-        sql = (f"WITH stories AS ({STORIES_SQL}), page AS (SELECT e.event_no FROM events e "
-               + ("JOIN documents d ON d.doc_key = e.doc_key " if docs else "")
-               + ("JOIN stories s ON s.story_key = coalesce(d.duplicate_of, d.doc_key) "
-                  if stories else "")
-               + f"WHERE {cond} ORDER BY {order}, e.event_no LIMIT ? OFFSET ?), "
-               "pkeys AS (SELECT DISTINCT coalesce(d.duplicate_of, d.doc_key) AS k FROM page "
-               "JOIN events e USING (event_no) JOIN documents d ON d.doc_key = e.doc_key), "
-               "pstories AS (SELECT coalesce(duplicate_of, doc_key) AS story_key, "
-               "count(*) AS articles, count(DISTINCT coalesce(source, doc_key)) AS sources "
-               "FROM documents WHERE coalesce(duplicate_of, doc_key) IN (SELECT k FROM pkeys) "
-               "GROUP BY 1) "
-               f"SELECT {cols} FROM page JOIN events e USING (event_no) "
-               "JOIN documents d ON d.doc_key = e.doc_key "
-               "LEFT JOIN documents f ON f.doc_key = d.duplicate_of "
-               "JOIN pstories s ON s.story_key = coalesce(d.duplicate_of, d.doc_key) "
-               f"ORDER BY {order}, e.event_no")
-        columns, rows = reader.rows(sql, [*params, page.limit, page.offset])
-        return {"columns": columns, "rows": [_json_row(columns, r) for r in rows]}
+        # with a filter, the total comes from the same pass as the page (a second pass over
+        # the matches would cost as much again); without one, counting the table is free
+        windowed = cond != "TRUE"
+        _, picked = reader.rows(
+            (f"WITH stories AS ({STORIES_SQL}) " if stories else "")
+            + "SELECT e.event_no" + (", count(*) OVER ()" if windowed else "")
+            + " FROM events e "
+            + ("JOIN documents d ON d.doc_key = e.doc_key " if docs else "")
+            + ("JOIN stories s ON s.story_key = coalesce(d.duplicate_of, d.doc_key) "
+               if stories else "")
+            + f"WHERE {cond} ORDER BY {order}, e.event_no LIMIT ? OFFSET ?",
+            [*params, page.limit, page.offset])
+        columns = [name for name, _ in FLAT_COLUMNS]
+        if not picked:
+            return {"columns": columns, "rows": [], "total": None}
+        # then the page's rows, by number (integers from the store, written into the SQL so
+        # that DuckDB skips the row groups without them), with only their stories counted
+        numbers = ", ".join(str(int(r[0])) for r in picked)
+        cols = ", ".join(f"{expr} AS {name}" for name, expr in FLAT_COLUMNS)
+        columns, rows = reader.rows(
+            "WITH page AS (SELECT e.*, coalesce(d.duplicate_of, d.doc_key) AS story_key "
+            "FROM events e JOIN documents d ON d.doc_key = e.doc_key "
+            f"WHERE e.event_no IN ({numbers})), "
+            "s AS (SELECT coalesce(duplicate_of, doc_key) AS story_key, count(*) AS articles, "
+            "count(DISTINCT coalesce(source, doc_key)) AS sources FROM documents "
+            "WHERE coalesce(duplicate_of, doc_key) IN (SELECT story_key FROM page) GROUP BY 1) "
+            f"SELECT {cols} FROM page e JOIN documents d ON d.doc_key = e.doc_key "
+            "LEFT JOIN documents f ON f.doc_key = d.duplicate_of "
+            "JOIN s ON s.story_key = e.story_key "
+            f"ORDER BY {order}, e.event_no")
+        return {"columns": columns, "rows": [_json_row(columns, r) for r in rows],
+                "total": picked[0][1] if windowed else None}
 
-    result = reader.cached(("event_page", _key(filt), page.limit, page.offset, order), compute)
-    rows = len(result["rows"])
-    # a first page that is not full holds every match: no count needed
-    total = rows if page.offset == 0 and rows < page.limit else event_total(reader, filt)
-    return {"total": total, "offset": page.offset, "limit": page.limit,
-            "sort": page.sort or "event_no", **result}
+    result = dict(reader.cached(("event_page", _key(filt), page.limit, page.offset, order),
+                                compute))
+    if result["total"] is None:  # no filter, or past the last match
+        result["total"] = event_total(reader, filt)
+    return {"offset": page.offset, "limit": page.limit, "sort": page.sort or "event_no",
+            **result}
 
 
 def _json_row(columns: list[str], row: tuple[Any, ...]) -> dict[str, Any]:
