@@ -70,6 +70,21 @@ def test_sorting_ascending_and_descending(client):
     assert dates == sorted(dates, reverse=True)
 
 
+def test_every_column_sorts_both_ways(client):
+    from whodid.serve.data import EVENT_SORTS
+
+    for column in EVENT_SORTS:
+        for sort in (column, "-" + column):
+            body = client.get("/api/events", params={"sort": sort, "limit": 100}).json()
+            assert len(body["rows"]) == 7, (sort, body)
+    for column in ("period", "actor", "recipient", "quad", "events", "mean_score", "articles",
+                   "sources"):
+        for sort in (column, "-" + column):
+            assert client.get("/api/dyads", params={"sort": sort}).status_code == 200, sort
+    most = client.get("/api/events?sort=-articles&limit=2").json()["rows"]
+    assert [r["doc_id"] for r in most] == ["border", "border"]  # the story two outlets carried
+
+
 @pytest.mark.parametrize("query", [
     {"actor": "SRB"}, {"recipient": "kosovo"}, {"country": "DEU"}, {"sector": "cop"},
     {"type": "accuse"}, {"status": "future"}, {"since": "2024-02", "until": "2024-02-14"},

@@ -87,7 +87,8 @@ def event_page(reader: Reader, filt: EventFilter, page: Page) -> dict[str, Any]:
         stories = "s." in order
         # the documents are joined only when the filter or the order needs them: a page of
         # the first events of a million is then a top-N over one table
-        docs = stories or "d." in cond or "d." in order
+        first = "f." in order  # sorting by the first copy's id
+        docs = stories or first or "d." in cond or "d." in order
         # with a filter, the total comes from the same pass as the page (a second pass over
         # the matches would cost as much again); without one, counting the table is free
         windowed = cond != "TRUE"
@@ -96,6 +97,7 @@ def event_page(reader: Reader, filt: EventFilter, page: Page) -> dict[str, Any]:
             + "SELECT e.event_no" + (", count(*) OVER ()" if windowed else "")
             + " FROM events e "
             + ("JOIN documents d ON d.doc_key = e.doc_key " if docs else "")
+            + ("LEFT JOIN documents f ON f.doc_key = d.duplicate_of " if first else "")
             + ("JOIN stories s ON s.story_key = coalesce(d.duplicate_of, d.doc_key) "
                if stories else "")
             + f"WHERE {cond} ORDER BY {order}, e.event_no LIMIT ? OFFSET ?",
