@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install demo test lint train crossval clean
+.PHONY: install demo test lint train crossval clean chromium
 
 install: $(STAMP)
 
@@ -20,7 +20,7 @@ $(STAMP): pyproject.toml requirements/model.txt | $(BIN)/python
 demo: install
 	$(BIN)/whodid code --format table examples/border-talks.jsonl
 
-test: install
+test: install chromium
 	$(BIN)/ruff check whodid tests
 	$(BIN)/python -m pytest -q
 
@@ -36,6 +36,17 @@ train: install
 crossval: install
 	$(BIN)/pip install --quiet -e '.[train]'
 	PYTHONHASHSEED=0 $(BIN)/python -m whodid.learn.train --crossval 5
+
+# whodid serve's browser tests (tests/test_serve_browser.py) drive Debian's chromium through
+# Playwright; installed here with apt-get when missing and possible (root), else they skip.
+chromium:
+	@if [ ! -x /usr/bin/chromium ]; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium \
+	      >/dev/null) || echo "chromium could not be installed: the browser tests will skip"; \
+	  else echo "chromium is not installed (needs root and apt-get): the browser tests will skip"; \
+	  fi; \
+	fi
 
 lint: install
 	$(BIN)/ruff check whodid tests

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from whodid.nlp import DEFAULT_MODEL
+from whodid.serve import command as serve_command
 from whodid.version import __version__
 
 
@@ -355,6 +356,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_bench)
 
     add_store_commands(sub, knowledge)
+    serve_command.add_command(sub)
     return parser
 
 

@@ -1,0 +1,11 @@
+"""`whodid serve`: a JSON API and server-rendered web pages over a store (docs/serve.md).
+
+    reader.py     the store opened for serving: per-thread cursors, query time limit, cache
+    data.py       the questions the API and the pages ask (paging, sorting, timeline, network)
+    evidence.py   an event's text with its highlighted spans, and the why of each field
+    downloads.py  any event or dyad result as CSV, JSONL or Parquet
+    app.py        the FastAPI application: settings, optional table views, errors as JSON
+    safety.py     the request body limit and the token that writing needs
+    writing.py    POSTed documents coded and stored
+    api.py        the /api/ routes;  pages.py  the HTML pages;  command.py  the CLI verb
+"""

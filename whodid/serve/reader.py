@@ -1,0 +1,144 @@
+"""The store as the server holds it: one DuckDB connection, a cursor per worker thread, a time
+limit on every query and a small cache of answers that a write empties.
+
+Read-only unless the server may write (started with a token): DuckDB then lets other
+read-only processes open the file, and nothing the server runs can change it."""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+from whodid.store.store import connect
+
+
+class QueryTimeout(Exception):
+    """A query ran past the server's time limit and was interrupted."""
+
+
+class _Pending:
+    """An answer being computed, that other requests for it wait on."""
+
+    def __init__(self, generation: int) -> None:
+        self.generation = generation
+        self.done = threading.Event()
+        self.value: Any = None
+        self.error: BaseException | None = None
+
+
+class Reader:
+    """Runs the server's queries. `timeout` (seconds) interrupts a query that runs longer;
+    `cache_size` answers are kept until the next write (the store changes only through this
+    server while it holds the file)."""
+
+    def __init__(self, path: str | Path, writable: bool = False, timeout: float = 10.0,
+                 cache_size: int = 512, threads: int | None = None,
+                 concurrent: int | None = None) -> None:
+        self.path = Path(path)
+        self.writable = writable
+        self.timeout = timeout
+        self.con = connect(self.path, read_only=not writable)
+        if threads:
+            self.con.execute(f"SET threads = {int(threads)}")
+        self._local = threading.local()
+        self._cache: OrderedDict[Any, Any] = OrderedDict()
+        self._cache_size = cache_size
+        self._cache_lock = threading.Lock()
+        self._pending: dict[Any, _Pending] = {}
+        self._generation = 0
+        self.write_lock = threading.Lock()
+        # at most this many queries at once (default: the cores); the others wait their turn.
+        # Forty queries at once on two cores take no less time in all, and far more memory.
+        self._running = threading.BoundedSemaphore(concurrent or os.cpu_count() or 2)
+        self.tables = self._tables()
+
+    def close(self) -> None:
+        self.con.close()
+
+    def _tables(self) -> set[str]:
+        return {r[0] for r in self.con.execute(
+            "SELECT table_name FROM information_schema.tables").fetchall()}
+
+    def _cursor(self) -> duckdb.DuckDBPyConnection:
+        cur = getattr(self._local, "cursor", None)
+        if cur is None:
+            cur = self._local.cursor = self.con.cursor()
+        return cur
+
+    def rows(self, sql: str, params: Sequence[Any] = (), timeout: float | None = None
+             ) -> tuple[list[str], list[tuple[Any, ...]]]:
+        """(column names, rows) of one query, interrupted after the time limit."""
+        cur = self._cursor()
+        limit = self.timeout if timeout is None else timeout
+        with self.turn(limit):
+            timer = threading.Timer(limit, cur.interrupt)
+            timer.start()
+            try:
+                result = cur.execute(sql, list(params))
+                return [d[0] for d in result.description], result.fetchall()
+            except duckdb.InterruptException as exc:
+                raise QueryTimeout(f"the query took longer than {limit:g} s and was stopped; "
+                                   "narrow the filters or ask for fewer rows") from exc
+            finally:
+                timer.cancel()
+
+    @contextmanager
+    def turn(self, wait: float) -> Iterator[None]:
+        """Hold one of the places for a running query, waiting at most `wait` seconds."""
+        if not self._running.acquire(timeout=wait):
+            raise QueryTimeout(f"the server is busy: no query could start within {wait:g} s; "
+                               "try again")
+        try:
+            yield
+        finally:
+            self._running.release()
+
+    def cursor(self) -> duckdb.DuckDBPyConnection:
+        """This thread's cursor, for streaming a download (no time limit: it is paged)."""
+        return self._cursor()
+
+    def cached(self, key: Any, compute: Callable[[], Any]) -> Any:
+        """The answer for `key`, computed once until the next write. Requests that ask for an
+        answer being computed wait for it instead of computing it again."""
+        with self._cache_lock:
+            if key in self._cache:
+                self._cache.move_to_end(key)
+                return self._cache[key]
+            pending = self._pending.get(key)
+            owner = pending is None
+            if owner:
+                pending = self._pending[key] = _Pending(self._generation)
+        if not owner:
+            pending.done.wait()
+            if pending.error is not None:
+                raise pending.error
+            return pending.value
+        try:
+            pending.value = compute()
+        except BaseException as exc:
+            pending.error = exc
+            raise
+        finally:
+            with self._cache_lock:
+                self._pending.pop(key, None)
+                if (pending.error is None and self._cache_size
+                        and pending.generation == self._generation):
+                    self._cache[key] = pending.value
+                    while len(self._cache) > self._cache_size:
+                        self._cache.popitem(last=False)
+            pending.done.set()
+        return pending.value
+
+    def changed(self) -> None:
+        """The store was written: forget every cached answer."""
+        with self._cache_lock:
+            self._cache.clear()
+            self._generation += 1  # answers computed before the write are not kept
+        self.tables = self._tables()
