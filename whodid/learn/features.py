@@ -120,6 +120,61 @@ def sentence_features(v: SentenceView) -> list[str]:
     return f
 
 
+def candidate_units(v: SentenceView) -> list[tuple[int, str, RuleEvent | None]]:
+    """Every (trigger index, type) the lexicon proposed in the sentence, with the rules' event
+    where they kept it: what the candidate model judges one by one."""
+    units: list[tuple[int, str, RuleEvent | None]] = [(r.trigger, r.event, r) for r in v.rules]
+    seen = {(k, t) for k, t, _ in units}
+    for k, t in v.lexicon:
+        if (k, t) not in seen:
+            seen.add((k, t))
+            units.append((k, t, None))
+    return units
+
+
+# Dependents whose word tells whether a trigger reports an event ("will", "not", "after");
+# for argument dependents the entity type or part of speech is enough.
+_MARKER_DEPS = {"aux", "auxpass", "neg", "mark", "prep", "det", "amod", "advmod"}
+_ARGUMENT_DEPS = {"nsubj", "nsubjpass", "dobj", "agent", "poss", "compound"}
+
+
+def candidate_features(v: SentenceView, k: int, event: str, rule: RuleEvent | None
+                       ) -> list[str]:
+    """Features for "does the sentence report an event of this type at this trigger": the
+    trigger word in its syntax, whether the rules kept it and what they made of it, and
+    which other events they found in the sentence."""
+    toks = v.toks
+    a = toks[k]
+    kept = rule is not None
+    t = f"t={event}"
+    f = [t, f"kept={kept}", f"w={a.lemma}", f"{t}|w={a.lemma}", f"{t}|pos={a.pos}",
+         f"{t}|dep={a.dep}", f"{t}|kept={kept}", f"{t}|w={a.lemma}|kept={kept}",
+         f"{t}|number={_bucket(v.number, (0, 1, 3, 8))}", f"{t}|rules={len(v.rules)}"]
+    if rule is not None:
+        f += [f"{t}|status={rule.status}", f"{t}|mode={rule.mode}",
+              f"{t}|actor={bool(rule.actor)}", f"{t}|recipient={bool(rule.recipient)}"]
+    for c in v.children[k]:
+        ct = toks[c]
+        if ct.dep in _MARKER_DEPS:
+            f.append(f"{t}|c={ct.dep}|{ct.lemma}")
+        elif ct.dep in _ARGUMENT_DEPS:
+            f.append(f"{t}|c={ct.dep}|{ct.ent or ct.pos}")
+    j = k
+    for depth in range(3):
+        h = toks[j].head
+        if h == j:
+            f.append(f"{t}|root{depth}")
+            break
+        f += [f"{t}|up{depth}={toks[j].dep}|{toks[h].lemma}", f"up={toks[j].dep}|{toks[h].lemma}"]
+        j = h
+    f += [f"{t}|other={o}" for o in sorted({r.event for r in v.rules if r.event != event})]
+    coded = len({m.code for m in v.mentions if m.source == "sentence"})
+    f.append(f"{t}|coded={_bucket(coded, (0, 1, 2, 3))}")
+    if any(x.text in ('"', "“", "”") for x in toks):
+        f.append(f"{t}|quote")
+    return f
+
+
 def _path_up(v: SentenceView, k: int, top: int, limit: int = 4) -> str | None:
     """The dependency labels from token k up to its ancestor `top`, or None."""
     labels = []

@@ -13,6 +13,9 @@ import numpy as np
 SHIPPED = Path(__file__).resolve().parent / "weights" / "events.npz"
 
 
+PARTS = ("types", "actor", "recipient", "status", "candidates")
+
+
 class ModelFileError(Exception):
     """The learned model's weights are missing or unreadable."""
 
@@ -49,22 +52,24 @@ class Linear:
 
 @dataclass
 class EventModel:
-    """Which event types a sentence reports (`types`), which mention is the actor or the
-    recipient of an event (`actor`, `recipient`), the status of an event the rules did not
-    find (`status`); `modes` maps "TYPE|trigger lemma" (and "TYPE") to the usual mode;
+    """Which event types a sentence reports (`types`), whether a trigger the lexicon proposed
+    reports an event of its type (`candidates`), which mention is the actor or the recipient
+    of an event (`actor`, `recipient`), the status of an event the rules did not find
+    (`status`); `modes` maps "TYPE|trigger lemma" (and "TYPE") to the usual mode;
     `settings` holds the decision thresholds and the calibration of confidences."""
 
     types: Linear
     actor: Linear
     recipient: Linear
     status: Linear
+    candidates: Linear
     modes: dict[str, str | None]
     settings: dict[str, float]
 
     def save(self, path: Path) -> None:
         arrays: dict[str, np.ndarray] = {}
         meta: dict[str, object] = {"modes": self.modes, "settings": self.settings}
-        for part in ("types", "actor", "recipient", "status"):
+        for part in PARTS:
             lin: Linear = getattr(self, part)
             arrays[f"{part}_w"] = lin.weights.astype(np.float16)
             arrays[f"{part}_b"] = lin.bias.astype(np.float32)
@@ -83,7 +88,7 @@ class EventModel:
                                       data[f"{part}_w"].astype(np.float32),
                                       data[f"{part}_b"].astype(np.float32),
                                       meta[part]["labels"], meta[part]["softmax"])
-                         for part in ("types", "actor", "recipient", "status")}
+                         for part in PARTS}
         except (OSError, KeyError, ValueError) as exc:
             raise ModelFileError(f"{path}: cannot load the learned model ({exc}); "
                                  f"rebuild it with `make train`") from exc

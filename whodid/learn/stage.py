@@ -18,6 +18,7 @@ from whodid.learn.features import (
     RuleEvent,
     SentenceView,
     actor_side,
+    candidate_features,
     mention_features,
     sentence_features,
 )
@@ -148,7 +149,7 @@ def apply(model: EventModel, ctx: SentenceContext, cands: list[Candidate]) -> li
     probs = model.types.proba(sentence_features(view))
     labels = model.types.labels
     index = {t: i for i, t in enumerate(labels)}
-    keep, add = model.settings["drop"], model.settings["add"]
+    keep, verify = model.settings["drop"], model.settings.get("verify", 0.0)
     live_types = set()
     for cand in cands:
         if not cand.live or cand.event not in index:
@@ -157,13 +158,18 @@ def apply(model: EventModel, ctx: SentenceContext, cands: list[Candidate]) -> li
         if p < keep:
             cand.dropped = f"model: {cand.event} {p:.2f} in this sentence"
             continue
-
-        live_types.add(cand.event)
         rule = _rule(cand, ctx.sent)
+        pc = _candidate_p(model, view, rule.trigger, cand.event, rule)
+        if pc < verify:
+            cand.dropped = f"model: '{cand.token.text}' reports no {cand.event} here {pc:.2f}"
+            continue
+        live_types.add(cand.event)
         _participants(model, view, entities, cand, rule.trigger, rule)
         cand.confidence = calibrated(model, p)
+    live_types |= _revive(model, ctx, view, entities, cands, live_types)
     out = list(cands)
     # beside the rules' own events a sentence rarely holds another: a higher bar there
+    add = model.settings["add"]
     if live_types:
         add = model.settings.get("add_beside", add)
     # what the rules looked at and set aside (a topic, a background participle)
@@ -183,15 +189,53 @@ def apply(model: EventModel, ctx: SentenceContext, cands: list[Candidate]) -> li
             token, event, mode_for(model, event, view.toks[k].lemma), source="model",
             why=f"model: trigger '{token.text}' -> {event} {p:.2f}")
         cand.confidence = calibrated(model, p)
-        _participants(model, view, entities, cand, k, None)
-        if not cand.actors:
-            cand.dropped = "model: no coded actor"
-            continue
-        status_p = model.status.proba(status_features(view, k, event))
-        cand.status = model.status.labels[int(np.argmax(status_p))]
-        cand.why.append(f"status: model {cand.status} {float(status_p.max()):.2f}")
-        out.append(cand)
+        if _complete(model, view, entities, cand, k):
+            out.append(cand)
     return out
+
+
+def _candidate_p(model: EventModel, view: SentenceView, k: int, event: str,
+                 rule: RuleEvent | None) -> float:
+    return float(model.candidates.proba(candidate_features(view, k, event, rule))[0])
+
+
+def _revive(model: EventModel, ctx: SentenceContext, view: SentenceView,
+            entities: list[Entity], cands: list[Candidate], live_types: set[str]) -> set[str]:
+    """Bring back the lexicon's triggers the rules set aside where the candidate model is
+    sure they report an event (one per type, of a type the sentence does not have yet).
+    Returns the types revived."""
+    bar = model.settings.get("revive", 1.0)
+    best: dict[str, tuple[float, Candidate]] = {}
+    for cand in cands:
+        if (cand.live or cand.absorbed or cand.match.entry.synthetic
+                or cand.event in live_types or cand.event not in model.types.labels):
+            continue
+        pc = _candidate_p(model, view, cand.token.i - ctx.sent.start, cand.event, None)
+        if pc > bar and pc > best.get(cand.event, (0.0, cand))[0]:
+            best[cand.event] = (pc, cand)
+    revived = set()
+    for event, (pc, cand) in best.items():
+        reason, cand.dropped = cand.dropped, None
+        cand.why.append(f"model: '{cand.token.text}' -> {event} {pc:.2f} "
+                        f"(the rules had set it aside: {reason})")
+        cand.confidence = calibrated(model, pc)
+        if _complete(model, view, entities, cand, cand.token.i - ctx.sent.start):
+            revived.add(event)
+    return revived
+
+
+def _complete(model: EventModel, view: SentenceView, entities: list[Entity],
+              cand: Candidate, k: int) -> bool:
+    """Participants and status of an event the model brings in; False (and the candidate
+    dropped) when no coded mention can be its actor."""
+    _participants(model, view, entities, cand, k, None)
+    if not cand.actors:
+        cand.dropped = "model: no coded actor"
+        return False
+    status_p = model.status.proba(status_features(view, k, cand.event))
+    cand.status = model.status.labels[int(np.argmax(status_p))]
+    cand.why.append(f"status: model {cand.status} {float(status_p.max()):.2f}")
+    return True
 
 
 def _participants(model: EventModel, view: SentenceView, entities: list[Entity],

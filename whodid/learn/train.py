@@ -29,7 +29,14 @@ from whodid.code.coder import Coder
 from whodid.code.lexicon import load_ontology
 from whodid.code.pipeline import RULE_STAGES
 from whodid.learn import annotations
-from whodid.learn.features import SentenceView, actor_side, mention_features, sentence_features
+from whodid.learn.features import (
+    SentenceView,
+    actor_side,
+    candidate_features,
+    candidate_units,
+    mention_features,
+    sentence_features,
+)
 from whodid.learn.model import SHIPPED, EventModel, Linear
 from whodid.learn.stage import anchor, apply, collector, status_features
 from whodid.measure.evaluation import score, sentence_of
@@ -46,9 +53,12 @@ AFTER = "merge"
 # Decision thresholds, chosen on news_dev so that the textbook sets (PLOVER, PETRARCH-2,
 # ConfliBERT, the demo article) lose nothing against the rules alone: the model adds
 # events only to sentences where the rules found none (add_beside 1.0: never beside them),
-# drops none of theirs, and overrides their participants only when surer by `margin`.
-SETTINGS = {"add": 0.45, "add_beside": 1.0, "drop": 0.0, "margin": 0.2,
-            "replace_uncoded": 0.5, "C": 1.0, "min_count": 2}
+# drops a rule event only when the candidate model gives its trigger less than `verify`
+# (the sentence-level `drop` is off), revives none of the triggers the rules set aside
+# (`revive` 1.0), and overrides their participants only when surer by `margin`.
+SETTINGS = {"add": 0.45, "add_beside": 1.0, "drop": 0.0, "verify": 0.1, "revive": 1.0,
+            "margin": 0.2, "replace_uncoded": 0.5, "C": 1.0, "C_candidates": 0.5,
+            "min_count": 2}
 
 
 @dataclass
@@ -90,6 +100,9 @@ def _fit(rows: list[list[str]], labels: np.ndarray, names: list[str], C: float,
     from sklearn.feature_extraction import DictVectorizer
     from sklearn.linear_model import LogisticRegression
 
+    if not rows:  # nothing to learn from (a tiny training set): no opinion either way
+        return Linear([], np.zeros((0, len(names) or 1), np.float32),
+                      np.zeros(len(names) or 1, np.float32), names or ["?"], softmax)
     # features seen once carry no evidence and only grow the shipped weights
     seen = Counter(f for r in rows for f in set(r))
     vec = DictVectorizer()
@@ -127,7 +140,7 @@ def fit(examples: list[Example], settings: dict[str, float] | None = None) -> Ev
     settings = dict(SETTINGS, **(settings or {}))
     C = settings["C"]
     labels = list(load_ontology())  # the event types, in the ontology's order
-    rows, ys = [], []
+    rows, ys, cand_rows, cand_ys = [], [], [], []
     for ex in examples:
         gold = defaultdict(set)
         for e in ex.doc["events"]:
@@ -135,8 +148,13 @@ def fit(examples: list[Example], settings: dict[str, float] | None = None) -> Ev
         for view, s in ex.views:
             rows.append(sentence_features(view))
             ys.append([t in gold[s] for t in labels])
+            for k, t, rule in candidate_units(view):
+                cand_rows.append(candidate_features(view, k, t, rule))
+                cand_ys.append([t in gold[s]])
     types = _fit(rows, np.array(ys), labels, C, min_count=settings["min_count"])
-    shell = EventModel(types, types, types, types, {}, settings)
+    candidates = _fit(cand_rows, np.array(cand_ys), ["event"], settings["C_candidates"],
+                      min_count=settings["min_count"])
+    shell = EventModel(types, types, types, types, candidates, {}, settings)
     arg_rows, rec_rows, y_actor, y_recipient, st_rows, st_y = [], [], [], [], [], []
     modes: dict[str, Counter[str]] = defaultdict(Counter)
     for ex in examples:
@@ -164,7 +182,7 @@ def fit(examples: list[Example], settings: dict[str, float] | None = None) -> Ev
     status = _fit(st_rows, np.array(st_y), [], C, softmax=True)
     mode_table = {key: (None if c.most_common(1)[0][0] == "None" else c.most_common(1)[0][0])
                   for key, c in sorted(modes.items())}
-    return EventModel(types, actor, recipient, status, mode_table, settings)
+    return EventModel(types, actor, recipient, status, candidates, mode_table, settings)
 
 
 def code_with(model: EventModel | None, coder: Coder, ex: Example) -> list[dict[str, Any]]:
