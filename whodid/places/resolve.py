@@ -1,0 +1,91 @@
+"""Which place a name means: of the gazetteer's places of that name, the one the context
+supports best. The countries of the event's own participants count most, then the
+countries of the sentence's other places, then the countries the document names, then
+size (population, or the rank of a country or region)."""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from dataclasses import dataclass
+
+from whodid.places.gazetteer import Gazetteer, Place
+from whodid.places.mentions import Mention
+
+# what a place without a population weighs, as if it had this many people: a country or
+# a region outranks a town of its name unless the context says otherwise
+SIZE_OF = {"country": 10**8, "region": 10**6, "site": 10**5}
+
+
+@dataclass
+class Context:
+    """What disambiguates: the event's participants' codes, the codes of the countries the
+    sentence names as places, and how often the document names each country."""
+
+    participants: set[str]
+    sentence: set[str]
+    document: Counter[str]
+
+
+def _size(place: Place) -> float:
+    pop = place.population or SIZE_OF.get(place.precision, 1000)
+    return math.log10(max(pop, 10))
+
+
+def score(place: Place, ctx: Context, region_hint: bool) -> tuple[float, list[str]]:
+    """A place's support in the context, and the reasons."""
+    s, why = _size(place) / 2, []
+    if place.country in ctx.participants:
+        s += 3
+        why.append(f"a participant is {place.country}")
+    if place.country in ctx.sentence and place.precision != "country":
+        s += 2.5
+        why.append(f"the sentence names {place.country}")
+    if ctx.document[place.country]:
+        top = max(ctx.document.values())
+        s += 1.5 + (1 if ctx.document[place.country] == top else 0)
+        why.append(f"the document names {place.country} {ctx.document[place.country]} times")
+    if region_hint and place.precision == "region":
+        s += 3
+        why.append("named as a region")
+    if place.source.startswith("whodid"):
+        s += 0.5
+    return s, why
+
+
+def resolve(m: Mention, gaz: Gazetteer, ctx: Context) -> tuple[Place, str] | None:
+    """The place the mention means, and why; None if the gazetteer has no such name."""
+    if m.capital:
+        owner = next((c for c in m.head.children if c.dep_ == "poss"), None)
+        places = gaz.lookup(owner.text) if owner is not None else []
+        country = next((p.country for p in places if p.precision == "country"), None)
+        if country and gaz.capital(country):
+            return gaz.capital(country), f"'{owner.text}'s capital'"
+        return _capital(gaz, ctx)
+    places = gaz.lookup(m.name) or gaz.lookup(f"{m.name} {m.head.text}")
+    if not places:
+        return None
+    scored = [(score(p, ctx, m.region_hint), k, p) for k, p in enumerate(places)]
+    (_best, why), _, place = max(scored, key=lambda x: (x[0][0], -x[1]))
+    others = len({(p.country, p.precision) for p in places}) - 1
+    reason = f"'{m.name}' in the gazetteer ({place.source})"
+    if others:
+        reason += f", chosen of {len(places)} namesakes: " + (", ".join(why) or "the largest")
+    return place, reason
+
+
+def _capital(gaz: Gazetteer, ctx: Context) -> tuple[Place, str] | None:
+    """ "The capital": of the country the sentence names as a place, else of the event's
+    participant, else of the country the document names most."""
+    for codes, where in ((ctx.sentence, "the sentence's country"),
+                         (ctx.participants, "the participants' country")):
+        if len(codes) == 1:
+            code = next(iter(codes))
+            if gaz.capital(code):
+                return gaz.capital(code), f"'the capital' of {code}, {where}"
+    if ctx.document:
+        code = max(ctx.document, key=ctx.document.__getitem__)
+        if gaz.capital(code):
+            return gaz.capital(code), (f"'the capital' of {code}, the country the document "
+                                       "names most")
+    return None
