@@ -72,6 +72,10 @@ class Gazetteer:
     def capital(self, country: str) -> Place | None:
         return self.capitals.get(country)
 
+    def demonym(self, word: str) -> str | None:
+        """The country code of a nationality adjective ("Japanese" -> JPN)."""
+        return _demonyms().get(key(word))
+
     def _add(self, name: str, place: Place) -> None:
         k = key(name)
         found = self.by_key[k]
@@ -218,17 +222,28 @@ def _actor_table_names() -> dict[str, set[str]]:
     return out
 
 
+@functools.cache
+def _demonyms() -> dict[str, str]:
+    from whodid.code.actors.tables import package_files, read_table
+
+    return {key(e.pattern): e.code for path in package_files() for e in read_table(path)
+            if e.kind == "demonym" and e.code}
+
+
 def _region_forms(name: str) -> set[str]:
     """ "Xinjiang Uygur Zizhiqu" -> also "Xinjiang"; "Donetska oblast" -> also "Donetska";
     a bracketed variant is a name too."""
     forms = {name.split("[")[0].strip(), *re.findall(r"\[([^\]]+)\]", name)}
-    for form in forms:
-        words = form.split()
-        while len(words) > 1 and (words[-1].lower() in REGION_WORDS or words[-1] in
-                                  ("Uygur", "Zhuangzu", "Huizu", "Mongol")):
-            words.pop()
-        forms.add(" ".join(words))
-    return {f for f in forms if len(f) >= 4 and "," not in f}
+    return {f for f in forms | {_without_type_words(f) for f in forms}
+            if len(f) >= 4 and "," not in f}
+
+
+def _without_type_words(form: str) -> str:
+    words = form.split()
+    while len(words) > 1 and (words[-1].lower() in REGION_WORDS or words[-1] in
+                              ("Uygur", "Zhuangzu", "Huizu", "Mongol")):
+        words.pop()
+    return " ".join(words)
 
 
 @functools.cache

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 from spacy.tokens import Span, Token
 
-from whodid.places.gazetteer import REGION_WORDS, Gazetteer
+from whodid.places.gazetteer import REGION_WORDS, Gazetteer, key
 
 LOCATIVE = {"in", "at", "near", "outside", "inside", "across", "around", "within", "throughout",
             "along", "off", "over", "into", "onto", "on", "nearby", "beyond", "towards",
@@ -34,9 +34,23 @@ DIRECTIONS = {"north", "south", "east", "west", "northern", "southern", "eastern
 # children that start a clause of its own: a place inside it is that clause's
 OWN_CLAUSE = {"ccomp", "advcl", "relcl", "acl", "csubj", "parataxis", "xcomp", "conj", "pcomp"}
 # how a nominal trigger hangs from the verb whose place it shares ("held talks in Seoul")
-NOMINAL = {"dobj", "pobj", "prep", "nsubj", "nsubjpass", "attr", "compound", "appos", "oprd",
-           "xcomp", "agent", "dative"}
+NOMINAL = {"dobj", "nsubj", "nsubjpass", "attr", "oprd"}
+# "to" places a movement's event where it goes ("a visit to Kyiv", "travel to Honiara")
+MOVEMENT = {"visit", "trip", "travel", "journey", "tour", "fly", "return", "go", "come",
+            "head", "march", "move", "deploy", "arrive", "advance", "push", "pursue"}
+# "the city of Potosi", "the towns of Gafsa", "the province of Nampula"
+PLACE_NOUNS = {"city", "town", "village", "province", "region", "district", "state", "area",
+               "island", "port", "county", "capital", "towns", "cities", "villages",
+               "districts", "provinces", "regions", "areas", "islands", "municipality"}
+# demonym + one of these is the country's own ground ("Japanese waters")
+GROUND = {"waters", "territory", "airspace", "soil", "territorial", "land"}
 PLACE_LABELS = {"GPE", "LOC", "FAC"}
+NOT_PLACE_LABELS = {"DATE", "TIME", "MONEY", "CARDINAL", "ORDINAL", "PERCENT", "QUANTITY"}
+DOUBTFUL_LABELS = {"PERSON", "ORG", "NORP"}  # often the small model's label for a town
+# a name found only as a town's alternate name must be a big town's ("Kiev"; not "June", a
+# French town's); one the tagger calls a person, a group or a nationality, a town of some
+# size ("Honiara"; not "Morales", a Colombian village)
+BIG, SIZEABLE = 100_000, 20_000
 
 
 @dataclass
@@ -50,26 +64,41 @@ class Mention:
     name: str
     head: Token
     region_hint: bool = False
-    capital: bool = False
+    kind: str = "name"  # name | capital | country (the country/nation) | demonym
+    code: str | None = None  # the country of a demonym
 
-
-def find_mentions(sent: Span, gaz: Gazetteer) -> list[Mention]:
-    """The place mentions of a sentence that the gazetteer knows (and "the capital")."""
-    found: dict[int, Mention] = {}
+def find_mentions(sent: Span, gaz: Gazetteer, people: frozenset[str] = frozenset()
+                  ) -> list[Mention]:
+    """The place mentions of a sentence that the gazetteer knows (and "the capital", "the
+    country", "Japanese waters"); `people` are name keys the document uses for persons."""
+    found: list[Mention] = []
+    taken: set[int] = set()
     ents = {tok.i: ent for ent in sent.ents if ent.label_ in PLACE_LABELS for tok in ent}
     for tok in sent:
-        if tok.i in found:
+        if tok.i in taken:
             continue
         mention = _mention_at(tok, ents.get(tok.i), gaz)
-        if mention is not None:
-            found[mention.head.i] = mention
-    return sorted(found.values(), key=lambda m: m.start)
+        if mention is not None and key(mention.name) not in people:
+            found.append(mention)
+            taken.update(t.i for t in tok.doc.char_span(mention.start, mention.end,
+                                                         alignment_mode="expand") or ())
+    return sorted(found, key=lambda m: m.start)
 
 
 def _mention_at(tok: Token, ent: Span | None, gaz: Gazetteer) -> Mention | None:
-    if tok.lower_ == "capital" and tok.pos_ == "NOUN" and not any(
-            c.dep_ in ("compound", "appos") and c.pos_ == "PROPN" for c in tok.children):
-        return Mention(tok.text, tok.idx, tok.idx + len(tok), "", tok, capital=True)
+    if tok.lower_ in ("capital", "country", "nation") and tok.pos_ == "NOUN" and any(
+            c.lower_ in ("the", "its") or c.dep_ == "poss" for c in tok.children):
+        named = next((c for c in tok.children if c.dep_ in ("compound", "appos")
+                      and c.pos_ == "PROPN" and gaz.lookup(c.text)), None)
+        if named is not None:  # "the capital, Tunis": Tunis, placed where the capital is
+            return Mention(named.text, named.idx, named.idx + len(named), named.text, tok)
+        kind = "capital" if tok.lower_ == "capital" else "country"
+        return Mention(tok.text, tok.idx, tok.idx + len(tok), "", tok, kind=kind)
+    if tok.lower_ in GROUND and tok.pos_ == "NOUN":
+        mod = next((c for c in tok.children if c.dep_ == "amod" and gaz.demonym(c.text)), None)
+        if mod is not None:
+            return Mention(tok.doc[mod.i:tok.i + 1].text, mod.idx, tok.idx + len(tok), mod.text,
+                           tok, kind="demonym", code=gaz.demonym(mod.text))
     region_word = tok.lower_ in REGION_WORDS and tok.pos_ == "NOUN"
     if region_word:
         names = [c for c in tok.lefts if c.dep_ == "compound" and c.pos_ == "PROPN"]
@@ -83,7 +112,8 @@ def _mention_at(tok: Token, ent: Span | None, gaz: Gazetteer) -> Mention | None:
         return _with_direction(tok, first, tok.i + 1, name, region_hint=True)
     if ent is not None and tok.i == ent.end - 1:
         start, end = ent.start, ent.end
-    elif tok.pos_ == "PROPN" and tok.dep_ not in ("compound", "flat") and ent is None:
+    elif (tok.pos_ == "PROPN" and tok.dep_ not in ("compound", "flat") and ent is None
+          and tok.ent_type_ not in NOT_PLACE_LABELS):
         start = tok.i
         while start > tok.sent.start and tok.doc[start - 1].pos_ == "PROPN" and \
                 tok.doc[start - 1].head.i in range(start, tok.i + 1):
@@ -99,9 +129,22 @@ def _mention_at(tok: Token, ent: Span | None, gaz: Gazetteer) -> Mention | None:
     name = doc[start:end].text
     if doc[end - 1].lower_.endswith("'s") or doc[end - 1].tag_ == "POS":
         return None
-    if not gaz.lookup(name):
+    places = gaz.lookup(name)
+    if not places or _attributive(doc, end):
+        return None
+    if not any(key(p.name) == key(name) or p.population >= BIG
+               or p.precision in ("country", "region") for p in places):
+        return None
+    if doc[end - 1].ent_type_ in DOUBTFUL_LABELS and not any(
+            p.population >= SIZEABLE or p.precision in ("country", "region") for p in places):
         return None
     return _with_direction(doc[end - 1], start, end, name)
+
+
+def _attributive(doc, end: int) -> bool:
+    """ "the Doha-based network": a place describing a thing, not placing an act."""
+    return end + 1 < len(doc) and doc[end].text == "-" and doc[end + 1].lower_ in (
+        "based", "led", "backed", "born", "funded", "linked", "bound", "made")
 
 
 def _with_direction(head: Token, start: int, end: int, name: str,
@@ -125,11 +168,10 @@ def _clause_nodes(trigger: Token) -> dict[int, int]:
             if child.i not in dist:
                 dist[child.i] = d + 1
                 stack.append((child, d + 1))
-    tok, d = trigger, 0
-    while tok.dep_ in NOMINAL and tok.head is not tok:  # up, from a noun to its verb
-        tok, d = tok.head, d + 1
-        if tok.i not in dist:
-            dist[tok.i] = d
+    if trigger.dep_ in NOMINAL and trigger.head is not trigger:  # a noun's verb
+        dist.setdefault(trigger.head.i, 1)
+    elif trigger.dep_ == "pobj" and trigger.head.lower_ == "of":  # "hours of gunfire in X"
+        dist.setdefault(trigger.head.head.i, 1)
     return dist
 
 
@@ -138,9 +180,13 @@ def _anchor(m: Mention) -> tuple[Token, str] | None:
     head = m.head
     while head.dep_ in ("appos", "conj") and head.head is not head:
         head = head.head
-    if head.dep_ == "pobj" and head.head.lower_ in LOCATIVE:
+    if (head.dep_ == "pobj" and head.head.lower_ == "of" and head.head.head.lower_ in
+            PLACE_NOUNS):  # "in the city of Potosi"
+        head = head.head.head
+    if head.dep_ == "pobj" and (head.head.lower_ in LOCATIVE or head.head.lower_ == "to" and
+                                head.head.head.lemma_.lower() in MOVEMENT):
         return head.head.head, "locative"
-    if head.dep_ in ("compound", "nmod", "amod", "poss") and head.head.pos_ == "NOUN":
+    if head.dep_ in ("compound", "nmod") and head.head.pos_ == "NOUN" and m.kind == "name":
         return head.head, "modifier"
     if head.dep_ in ("dobj", "nsubjpass") and head.head.lemma_.lower() in PLACE_OBJECT_VERBS:
         return head.head, "object"

@@ -12,9 +12,9 @@ from dataclasses import dataclass
 from whodid.places.gazetteer import Gazetteer, Place
 from whodid.places.mentions import Mention
 
-# what a place without a population weighs, as if it had this many people: a country or
-# a region outranks a town of its name unless the context says otherwise
-SIZE_OF = {"country": 10**8, "region": 10**6, "site": 10**5}
+# what a place without a population weighs, as if it had this many people: a country
+# outranks a town of its name, a region only a small one, unless the context says otherwise
+SIZE_OF = {"country": 10**8, "region": 10**5, "site": 10**5}
 
 
 @dataclass
@@ -32,9 +32,13 @@ def _size(place: Place) -> float:
     return math.log10(max(pop, 10))
 
 
-def score(place: Place, ctx: Context, region_hint: bool) -> tuple[float, list[str]]:
+def score(place: Place, ctx: Context, region_hint: bool, capital: bool = False
+          ) -> tuple[float, list[str]]:
     """A place's support in the context, and the reasons."""
     s, why = _size(place) / 2, []
+    if capital and place.feature_code == "PPLC":
+        s += 2
+        why.append("named as a capital")
     if place.country in ctx.participants:
         s += 3
         why.append(f"a participant is {place.country}")
@@ -55,18 +59,30 @@ def score(place: Place, ctx: Context, region_hint: bool) -> tuple[float, list[st
 
 def resolve(m: Mention, gaz: Gazetteer, ctx: Context) -> tuple[Place, str] | None:
     """The place the mention means, and why; None if the gazetteer has no such name."""
-    if m.capital:
+    if m.kind == "demonym":
+        place = gaz.countries.get(m.code or "")
+        return (place, f"'{m.name}' is of {m.code}") if place else None
+    if m.kind in ("capital", "country"):
         owner = next((c for c in m.head.children if c.dep_ == "poss"), None)
         places = gaz.lookup(owner.text) if owner is not None else []
-        country = next((p.country for p in places if p.precision == "country"), None)
-        if country and gaz.capital(country):
-            return gaz.capital(country), f"'{owner.text}'s capital'"
-        return _capital(gaz, ctx)
+        code = next((p.country for p in places if p.precision == "country"), None)
+        if code:
+            return _of_country(gaz, code, m.kind, f"'{owner.text}'s {m.text}'")
+        of = [c for p in m.head.children if p.lower_ == "of" for c in p.children]
+        if of:  # "the capital of X": X's, or none if X is not a name the gazetteer knows
+            code = next((p.country for c in of for p in gaz.lookup(c.text)
+                         if p.precision == "country"), None)
+            return _of_country(gaz, code, m.kind, f"'{m.text} of {of[0].text}'") if code \
+                else None
+        return _in_context(gaz, ctx, m.kind)
     places = gaz.lookup(m.name) or gaz.lookup(f"{m.name} {m.head.text}")
     if not places:
         return None
-    scored = [(score(p, ctx, m.region_hint), k, p) for k, p in enumerate(places)]
+    capital = m.head.lower_ == "capital"
+    scored = [(score(p, ctx, m.region_hint, capital), k, p) for k, p in enumerate(places)]
     (_best, why), _, place = max(scored, key=lambda x: (x[0][0], -x[1]))
+    if _stray(place, ctx):
+        return None
     others = len({(p.country, p.precision) for p in places}) - 1
     reason = f"'{m.name}' in the gazetteer ({place.source})"
     if others:
@@ -74,18 +90,32 @@ def resolve(m: Mention, gaz: Gazetteer, ctx: Context) -> tuple[Place, str] | Non
     return place, reason
 
 
-def _capital(gaz: Gazetteer, ctx: Context) -> tuple[Place, str] | None:
-    """ "The capital": of the country the sentence names as a place, else of the event's
-    participant, else of the country the document names most."""
+def _stray(place: Place, ctx: Context) -> bool:
+    """A small town in a country the text hardly names, when the document is about others:
+    more likely a local place the gazetteer lacks ("the district of Medina" in Dakar) than
+    its foreign namesake."""
+    if place.precision != "city" or place.population >= 100_000 or not ctx.document:
+        return False
+    if place.country in ctx.participants or place.country in ctx.sentence:
+        return False
+    return ctx.document[place.country] * 3 < max(ctx.document.values())
+
+
+def _of_country(gaz: Gazetteer, code: str, kind: str, why: str) -> tuple[Place, str] | None:
+    place = gaz.capital(code) if kind == "capital" else gaz.countries.get(code)
+    return (place, why) if place else None
+
+
+def _in_context(gaz: Gazetteer, ctx: Context, kind: str) -> tuple[Place, str] | None:
+    """ "The capital", "the country": of the country the sentence names as a place, else of
+    the event's participants' one country, else of the country the document names most."""
     for codes, where in ((ctx.sentence, "the sentence's country"),
                          (ctx.participants, "the participants' country")):
         if len(codes) == 1:
             code = next(iter(codes))
-            if gaz.capital(code):
-                return gaz.capital(code), f"'the capital' of {code}, {where}"
+            return _of_country(gaz, code, kind, f"'the {kind}' of {code}, {where}")
     if ctx.document:
         code = max(ctx.document, key=ctx.document.__getitem__)
-        if gaz.capital(code):
-            return gaz.capital(code), (f"'the capital' of {code}, the country the document "
-                                       "names most")
+        return _of_country(gaz, code, kind, f"'the {kind}' of {code}, the country the "
+                                            f"document names most")
     return None
