@@ -1,5 +1,6 @@
 """How well the coder places events, on the project's place annotations
-(annotations/places.jsonl: news_dev events, stand-off, guide in annotations/README.md).
+(annotations/places/news_dev.jsonl: news_dev events, stand-off, guide in
+annotations/places/README.md).
 
     python -m whodid.measure.places [--gold ../shared/data/dev/news_dev.jsonl]
 
@@ -7,7 +8,9 @@ Each annotated event is paired with the coder's event of the same type in the sa
 sentence (in order), else with an unpaired event of that sentence; events left without a
 partner are counted as not reached. On the pairs: how often the country of the place is
 right, and how often the place itself is (the same GeoNames id; where the annotation has
-none, a place whose words overlap the annotated ones, in the right country)."""
+none, a place whose words overlap the annotated ones, in the right country). Figures are
+given for all annotated events and for each set of articles ("tuning": the rules were
+developed looking at them; "held-out": annotated after, never looked at for the rules)."""
 
 from __future__ import annotations
 
@@ -23,7 +26,7 @@ from whodid.measure.evaluation import sentence_of
 from whodid.measure.gold import load_gold
 
 PROJECT = Path(__file__).resolve().parents[2]
-ANNOTATIONS = PROJECT / "annotations" / "places.jsonl"
+ANNOTATIONS = PROJECT / "annotations" / "places" / "news_dev.jsonl"
 GOLD = PROJECT.parent / "shared" / "data" / "dev" / "news_dev.jsonl"
 
 Record = dict[str, Any]
@@ -126,6 +129,10 @@ def evaluate(gold_path: Path, annotations: Path,
         pairs += pair(by_doc[doc["id"]], events, doc.get("sentences") or [])
     report = score(pairs)
     report["articles"] = len(docs)
+    report["sets"] = {}
+    for name in sorted({ann.get("set", "all") for ann, _ in pairs}):
+        part = [(ann, ev) for ann, ev in pairs if ann.get("set", "all") == name]
+        report["sets"][name] = {**score(part), "articles": len({a["doc"] for a, _ in part})}
     return report
 
 
@@ -141,6 +148,15 @@ def _coder(docs: list[Record]) -> Iterable[list[Record]]:
 
 
 def format_report(r: dict[str, Any]) -> str:
+    """The figures of all annotated events, then of each set (tuning: the articles the rules
+    were developed on; held-out: annotated after the rules were written, never tuned on)."""
+    out = [_format(r)]
+    for name, part in sorted(r.get("sets", {}).items()):
+        out.append(f"\n[{name}]\n" + _format(part))
+    return "\n".join(out)
+
+
+def _format(r: dict[str, Any]) -> str:
     lines = [(f"{r['events']} annotated events in {r['articles']} articles, "
              f"{r['gold placed']} with a place in their sentence"),
              (f"not reached by the coder (no event in their sentence): {r.get('not reached', 0)}"
