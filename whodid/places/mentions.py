@@ -37,7 +37,8 @@ OWN_CLAUSE = {"ccomp", "advcl", "relcl", "acl", "csubj", "parataxis", "xcomp", "
 NOMINAL = {"dobj", "nsubj", "nsubjpass", "attr", "oprd"}
 # "to" places a movement's event where it goes ("a visit to Kyiv", "travel to Honiara")
 MOVEMENT = {"visit", "trip", "travel", "journey", "tour", "fly", "return", "go", "come",
-            "head", "march", "move", "deploy", "arrive", "advance", "push", "pursue"}
+            "head", "march", "move", "deploy", "arrive", "advance", "push", "pursue", "send",
+            "dispatch", "ship"}
 # "the city of Potosi", "the towns of Gafsa", "the province of Nampula"
 PLACE_NOUNS = {"city", "town", "village", "province", "region", "district", "state", "area",
                "island", "port", "county", "capital", "towns", "cities", "villages",
@@ -160,10 +161,14 @@ def _clause_nodes(trigger: Token) -> dict[int, int]:
     """Tokens of the trigger's own phrase and clause -> their distance from the trigger."""
     dist = {trigger.i: 0}
     stack = [(trigger, 0)]
-    while stack:  # down, not into clauses of their own
-        tok, d = stack.pop()
+    moves = trigger.lemma_.lower() in MOVEMENT
+    while stack:  # down, not into clauses of their own nor (but for a movement) into whom
+        tok, d = stack.pop()  # an act goes to ("pledged aid to returnees in X")
         for child in tok.children:
             if child.dep_ in OWN_CLAUSE and child.pos_ in ("VERB", "AUX"):
+                continue
+            if not moves and (child.dep_ == "dative" or child.lower_ == "to"
+                              and child.dep_ == "prep"):
                 continue
             if child.i not in dist:
                 dist[child.i] = d + 1

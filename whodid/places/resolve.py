@@ -9,7 +9,7 @@ import math
 from collections import Counter
 from dataclasses import dataclass
 
-from whodid.places.gazetteer import Gazetteer, Place
+from whodid.places.gazetteer import Gazetteer, Place, key
 from whodid.places.mentions import Mention
 
 # what a place without a population weighs, as if it had this many people: a country
@@ -32,17 +32,19 @@ def _size(place: Place) -> float:
     return math.log10(max(pop, 10))
 
 
-def score(place: Place, ctx: Context, region_hint: bool, capital: bool = False
-          ) -> tuple[float, list[str]]:
-    """A place's support in the context, and the reasons."""
-    s, why = _size(place) / 2, []
+def score(place: Place, ctx: Context, region_hint: bool, capital: bool = False,
+          name: str = "", own: str | None = None) -> tuple[float, list[str]]:
+    """A place's support in the context, and the reasons. `name` is the name as written (a
+    place known by it, not only by an alternate name, is preferred); `own` is the country
+    this very name means, if it names one (it does not count as the sentence's country)."""
+    s, why = _size(place) / 2 + (0.5 if key(place.name) == key(name) else 0.0), []
     if capital and place.feature_code == "PPLC":
         s += 2
         why.append("named as a capital")
     if place.country in ctx.participants:
         s += 3
         why.append(f"a participant is {place.country}")
-    if place.country in ctx.sentence and place.precision != "country":
+    if place.country in ctx.sentence - {own} and place.precision != "country":
         s += 2.5
         why.append(f"the sentence names {place.country}")
     if ctx.document[place.country]:
@@ -79,7 +81,9 @@ def resolve(m: Mention, gaz: Gazetteer, ctx: Context) -> tuple[Place, str] | Non
     if not places:
         return None
     capital = m.head.lower_ == "capital"
-    scored = [(score(p, ctx, m.region_hint, capital), k, p) for k, p in enumerate(places)]
+    own = next((p.country for p in places if p.precision == "country"), None)
+    scored = [(score(p, ctx, m.region_hint, capital, m.name, own), k, p)
+              for k, p in enumerate(places)]
     (_best, why), _, place = max(scored, key=lambda x: (x[0][0], -x[1]))
     if _stray(place, ctx):
         return None
