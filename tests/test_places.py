@@ -207,3 +207,24 @@ def test_place_floor_on_the_annotated_news_dev(coder):
     report = measure.evaluate(measure.GOLD, measure.ANNOTATIONS, code)
     assert report["events"] >= 300
     assert report["country accuracy"] >= 0.90 and report["place accuracy"] >= 0.75, report
+
+
+# -- the disk cache of the gazetteer -----------------------------------------------------
+def test_the_cache_builds_once_rebuilds_what_it_cannot_read_and_can_be_off(tmp_path,
+                                                                           monkeypatch):
+    from whodid.places import cache
+
+    built = []
+
+    def build():
+        built.append(1)
+        return {"places": len(built)}
+
+    monkeypatch.setenv("WHODID_CACHE", str(tmp_path))
+    assert cache.cached("t", build) == cache.cached("t", build) == {"places": 1}
+    [stored] = tmp_path.glob("t-*.pickle")
+    stored.write_bytes(b"not a pickle")
+    assert cache.cached("t", build) == {"places": 2}  # unreadable: built again, stored again
+    assert cache.cached("t", build) == {"places": 2}
+    monkeypatch.setenv("WHODID_CACHE", "off")
+    assert cache.cached("t", build) == {"places": 3}

