@@ -228,3 +228,20 @@ def test_the_cache_builds_once_rebuilds_what_it_cannot_read_and_can_be_off(tmp_p
     assert cache.cached("t", build) == {"places": 2}
     monkeypatch.setenv("WHODID_CACHE", "off")
     assert cache.cached("t", build) == {"places": 3}
+
+
+def test_place_filters_in_the_python_api_and_the_command_line(placed_store, capsys):
+    from whodid.api import Store
+    from whodid.cli import main
+
+    with Store(placed_store) as store:
+        assert [e.event_loc["resolved_place"] for e in store.events(
+            bbox=(170, -20, -170, -10))] == ["Suva", "Apia"]
+        assert [e.event_loc["country_code"] for e in store.events(place_country="UKR")] == [
+            "UKR"]
+    assert main(["events", "--db", str(placed_store), "--place-country", "WSM",
+                 "--format", "jsonl"]) == 0
+    [line] = capsys.readouterr().out.splitlines()
+    assert '"resolved_place": "Apia"' in line
+    assert main(["events", "--db", str(placed_store), "--bbox", "1,2"]) != 0
+    assert "bbox" in capsys.readouterr().err
