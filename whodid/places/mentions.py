@@ -68,13 +68,21 @@ class Mention:
     kind: str = "name"  # name | capital | country (the country/nation) | demonym
     code: str | None = None  # the country of a demonym
 
-def find_mentions(sent: Span, gaz: Gazetteer, people: frozenset[str] = frozenset()
-                  ) -> list[Mention]:
+def place_entities(doc) -> dict[int, Span]:
+    """Token index -> the place entity (GPE, LOC, FAC) it is part of, for a whole document
+    (once: `Span.ents` goes through all of the document's entities each time)."""
+    return {tok.i: ent for ent in doc.ents if ent.label_ in PLACE_LABELS for tok in ent}
+
+
+def find_mentions(sent: Span, gaz: Gazetteer, people: frozenset[str] = frozenset(),
+                  ents: dict[int, Span] | None = None) -> list[Mention]:
     """The place mentions of a sentence that the gazetteer knows (and "the capital", "the
-    country", "Japanese waters"); `people` are name keys the document uses for persons."""
+    country", "Japanese waters"); `people` are name keys the document uses for persons,
+    `ents` the document's place entities (`place_entities`)."""
     found: list[Mention] = []
     taken: set[int] = set()
-    ents = {tok.i: ent for ent in sent.ents if ent.label_ in PLACE_LABELS for tok in ent}
+    if ents is None:
+        ents = place_entities(sent.doc)
     for tok in sent:
         if tok.i in taken:
             continue
@@ -87,6 +95,8 @@ def find_mentions(sent: Span, gaz: Gazetteer, people: frozenset[str] = frozenset
 
 
 def _mention_at(tok: Token, ent: Span | None, gaz: Gazetteer) -> Mention | None:
+    if ent is None and tok.pos_ not in ("PROPN", "NOUN"):
+        return None
     if tok.lower_ in ("capital", "country", "nation") and tok.pos_ == "NOUN" and any(
             c.lower_ in ("the", "its") or c.dep_ == "poss" for c in tok.children):
         named = next((c for c in tok.children if c.dep_ in ("compound", "appos")

@@ -12,7 +12,13 @@ from whodid.code.candidate import Candidate
 from whodid.code.context import DocumentContext
 from whodid.code.pipeline import register_stage
 from whodid.places.gazetteer import Place, gazetteer, key
-from whodid.places.mentions import MOVEMENT, Mention, event_mentions, find_mentions
+from whodid.places.mentions import (
+    MOVEMENT,
+    Mention,
+    event_mentions,
+    find_mentions,
+    place_entities,
+)
 from whodid.places.resolve import Context, resolve
 
 # prepositions that also name whom an act is aimed at ("called on", "pressure over")
@@ -26,8 +32,9 @@ def places(ctx: DocumentContext, cands: list[Candidate]) -> list[Candidate]:
     people = frozenset(key(name) for name in ctx.memory.persons)
     by_sentence: dict[int, tuple[list[Mention], set[str]]] = {}
     document: Counter[str] = Counter()  # how often the document names each country
+    ents = place_entities(ctx.parsed)
     for sent in ctx.parsed.sents:
-        mentions = find_mentions(sent, gaz, people)
+        mentions = find_mentions(sent, gaz, people, ents)
         countries = set()  # of the sentence's names that only one country has
         for m in mentions:
             owners = {p.country for p in gaz.lookup(m.name)} if m.kind == "name" else ()
