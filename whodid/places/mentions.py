@@ -1,15 +1,16 @@
 """Place mentions in a parsed sentence, and which of them says where an event happened.
 
 A mention is a proper-noun phrase the gazetteer knows (the small model's NER misses many
-places, "Kherson" comes out a PERSON, so the parse is read too: the proper nouns of a
-locative phrase), a type word with a proper-noun modifier ("the Donetsk region"), or "the
-capital". A mention places an event when it sits in a locative phrase ("in", "near",
-"outside" ...) attached to the event's trigger, to a noun the trigger governs ("an attack on
-a market in Kherson"), or to the verb a nominal trigger depends on ("held talks in Seoul");
-when it modifies a nominal trigger ("the Kyiv talks"); or when it is what a visit or a
-strike is aimed at ("visited Moscow", "shelled Kherson"). Clauses of their own (reported
-speech, relative clauses) are not crossed: "said in Beijing that X attacked Y" does not put
-the attack in Beijing."""
+places, "Kherson" comes out a PERSON, so the parse is read too), a type word with a
+proper-noun modifier ("the Donetsk region"), "the capital" or "the country", or a demonym
+before "waters"/"territory" ("Japanese waters"). A mention places an event when it sits in
+a locative phrase ("in", "near", "outside" ...; "the city of X" counts as X) attached to the
+event's trigger, to a noun the trigger governs ("an attack on a market in Kherson"), or to
+the verb a nominal trigger is the object or subject of ("held talks in Seoul"); when it is
+where a movement goes ("a visit to Kyiv"); when it modifies a nominal trigger ("the Kyiv
+talks"); or when it is what a visit or a strike is aimed at ("visited Moscow", "shelled
+Kherson"). Clauses of their own (reported speech, relative clauses, conjoined verbs) are not
+crossed: "said in Beijing that X attacked Y" does not put the attack in Beijing."""
 
 from __future__ import annotations
 
@@ -67,6 +68,7 @@ class Mention:
     region_hint: bool = False
     kind: str = "name"  # name | capital | country (the country/nation) | demonym
     code: str | None = None  # the country of a demonym
+
 
 def place_entities(doc) -> dict[int, Span]:
     """Token index -> the place entity (GPE, LOC, FAC) it is part of, for a whole document
@@ -205,7 +207,7 @@ def _anchor(m: Mention) -> tuple[Token, str] | None:
         return head.head, "modifier"
     if head.dep_ in ("dobj", "nsubjpass") and head.head.lemma_.lower() in PLACE_OBJECT_VERBS:
         return head.head, "object"
-    if head.dep_ == "npadvmod" and head.head.pos_ == "VERB":  # "fighting Monday in X"
+    if head.dep_ == "npadvmod" and head.head.pos_ == "VERB":  # parsed as an adverbial noun
         return head.head, "locative"
     return None
 
