@@ -53,3 +53,9 @@ lint: install
 
 clean:
 	rm -rf $(VENV) build *.egg-info
+
+# Where events happened: the places stage on the project's place annotations of news_dev
+# (annotations/places/, figures in docs/places.md).
+.PHONY: places
+places: install
+	$(BIN)/python -m whodid.measure.places

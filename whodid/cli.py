@@ -239,6 +239,7 @@ def cmd_export(args: argparse.Namespace) -> int:
 def add_store_commands(sub: Any, knowledge: Any) -> None:
     """The store's verbs: ingest writes the store, the others only read it."""
     from whodid.store.export import EXPORT_FORMATS
+    from whodid.store.places import add_place_filters
     from whodid.store.queries import PERIODS
 
     def db(p: argparse.ArgumentParser) -> None:
@@ -260,6 +261,7 @@ def add_store_commands(sub: Any, knowledge: Any) -> None:
         g.add_argument("--doc", help="a document id")
         g.add_argument("--unique", action="store_true",
                        help="leave out the events of near-duplicate copies")
+        add_place_filters(g)
 
     p = sub.add_parser("ingest", help="code documents into the store (skips what it holds)")
     p.add_argument("paths", nargs="*",

@@ -31,6 +31,7 @@ class Candidate:
     confidence: float = 0.0
     dropped: str | None = None
     committed: bool = False  # promised by its governor: keeps its type, status future
+    place: dict[str, Any] | None = None  # the record's event_loc (whodid.places.stage)
 
     @classmethod
     def from_match(cls, match: Match, sent: Span, sequence: int, **fields: Any) -> Candidate:

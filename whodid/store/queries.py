@@ -15,6 +15,8 @@ from typing import Any
 
 import duckdb
 
+from whodid.store.places import BoxError, place_conditions
+
 # For each story (a first copy and its near-duplicates): how many documents and sources.
 STORIES_SQL = """
 SELECT coalesce(duplicate_of, doc_key) AS story_key, count(*) AS articles,
@@ -70,7 +72,8 @@ class EventFilter:
     """Which events. Text filters are case-insensitive. `actor`/`recipient` match any entity
     on that side by code (exactly) or by name or text (substring); `country` and `sector`
     match either side; `since`/`until` bound the event date, inclusive; `unique` keeps the
-    events of first copies only (near-duplicates left out)."""
+    events of first copies only (near-duplicates left out); `place_country` and `bbox`
+    (west, south, east, north) bound where the event happened."""
 
     actor: str | None = None
     recipient: str | None = None
@@ -84,6 +87,8 @@ class EventFilter:
     text: str | None = None
     doc: str | None = None
     unique: bool = False
+    place_country: str | None = None  # where it happened (whodid.store.places)
+    bbox: Any = None  # "W,S,E,N" or four numbers
 
     def __post_init__(self) -> None:
         if self.type or self.mode or self.status or self.country or self.sector:
@@ -135,6 +140,12 @@ class EventFilter:
             params.extend([self.doc, self.doc])
         if self.unique:
             conds.append("d.duplicate_of IS NULL")
+        try:
+            more, values = place_conditions(self.place_country, self.bbox)
+        except BoxError as exc:
+            raise QueryError(str(exc)) from exc
+        conds += more
+        params += values
         return (" AND ".join(conds) or "TRUE"), params
 
 

@@ -1,0 +1,101 @@
+"""The `places` stage: each event gets the place where it happened, when its sentence says
+it (whodid.places.mentions finds the place phrase, whodid.places.resolve the place it
+means), as the record's `event_loc`. A document stage, so that the countries of the whole
+document disambiguate; it sets nothing but the place."""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Any
+
+from whodid.code.candidate import Candidate
+from whodid.code.context import DocumentContext
+from whodid.code.pipeline import register_stage
+from whodid.places.gazetteer import Place, gazetteer, key
+from whodid.places.mentions import (
+    MOVEMENT,
+    Mention,
+    event_mentions,
+    find_mentions,
+    place_entities,
+)
+from whodid.places.resolve import Context, resolve
+
+# prepositions that also name whom an act is aimed at ("called on", "pressure over")
+WEAK = {"on", "over", "into", "onto", "toward", "towards", "to"}
+VISITS = {"visit", "tour", "host", "enter"}
+
+
+@register_stage("places", document=True)
+def places(ctx: DocumentContext, cands: list[Candidate]) -> list[Candidate]:
+    gaz = gazetteer()
+    people = frozenset(key(name) for name in ctx.memory.persons)
+    by_sentence: dict[int, tuple[list[Mention], set[str]]] = {}
+    document: Counter[str] = Counter()  # how often the document names each country
+    ents = place_entities(ctx.parsed)
+    for sent in ctx.parsed.sents:
+        mentions = find_mentions(sent, gaz, people, ents)
+        countries = set()  # of the sentence's names that only one country has
+        for m in mentions:
+            owners = {p.country for p in gaz.lookup(m.name)} if m.kind == "name" else ()
+            if len(owners) == 1:
+                countries |= owners
+                document.update(owners)
+        by_sentence[sent.start_char] = (mentions, countries)
+    for cand in cands:
+        document.update(e.code for e in [*cand.actors, *cand.recipients] if e.code in
+                        gaz.countries)
+    for cand in cands:
+        if cand.live:
+            mentions, countries = by_sentence.get(cand.sent.start_char, ([], set()))
+            cand.place = place_of(cand, mentions, countries, document)
+    return cands
+
+
+places.prepare = gazetteer  # type: ignore[attr-defined]  # build it when the coder is built
+
+
+def place_of(cand: Candidate, mentions: list[Mention], countries: set[str],
+             document: Counter[str]) -> dict[str, Any] | None:
+    """The event_loc of a candidate: its nearest place mention that is not one of its
+    participants, resolved in the context of its participants, sentence and document."""
+    gaz = gazetteer()
+    taken = {(e.start, e.end) for e in [*cand.actors, *cand.claimant]}
+    acted_on = {(e.start, e.end) for e in cand.recipients}
+    participants = {e.code for e in [*cand.actors, *cand.recipients]
+                    if e.code in gaz.countries}
+    context = Context(participants, countries, document)
+    for _, how, m in event_mentions(cand.token, mentions):
+        if any(s < m.end and m.start < e for s, e in taken):
+            continue
+        if _acted_on(how, m, cand) and any(s < m.end and m.start < e for s, e in acted_on):
+            continue  # "called on the US", "the Kyiv government": a participant
+        found = resolve(m, gaz, context)
+        if found is None:
+            continue
+        place, why = found
+        if how == "object" and place.precision == "country" and any(
+                s < m.end and m.start < e for s, e in acted_on):
+            continue  # "invaded Ukraine": a state acted on, not a place
+        return event_loc(m, place, f"{how} '{m.text}' of '{cand.token.text}'; {why}")
+    return None
+
+
+def _acted_on(how: str, m: Mention, cand: Candidate) -> bool:
+    """Whether a mention in this role may be the one acted on rather than a place: not after
+    "in", "at", "near" ..., not where a visit or a movement goes ("visited Honiara", "a trip
+    to Kyiv")."""
+    if how == "locative":
+        prep = m.head.head if m.head.dep_ == "pobj" else None
+        return prep is not None and prep.lower_ in WEAK and not {
+            prep.head.lemma_.lower(), cand.token.lemma_.lower()} & MOVEMENT
+    return not (how == "object" and m.head.head.lemma_.lower() in VISITS)
+
+
+def event_loc(m: Mention, place: Place, why: str) -> dict[str, Any]:
+    """SCHEMA.md's event_loc, with whodid's additions: feature_code, region, precision, why."""
+    return {"extracted_place": m.text, "resolved_place": place.name,
+            "geonameid": place.geonameid, "lat": place.lat, "lon": place.lon,
+            "country_code": place.country, "feature_class": place.feature_class,
+            "feature_code": place.feature_code, "region": place.region,
+            "precision": place.precision, "start": m.start, "end": m.end, "why": why}
