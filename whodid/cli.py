@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from whodid.cluster.command import add_ray_options
+from whodid.feeds.command import add_feeds_command
 from whodid.nlp import DEFAULT_MODEL
 from whodid.store.watch_command import add_watch_command
 from whodid.version import __version__
@@ -347,6 +348,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_store_commands(sub, knowledge)
     add_ray_options(sub)
     add_watch_command(sub, knowledge)
+    add_feeds_command(sub, knowledge)
     return parser
 
 
