@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install demo test lint train crossval clean
+.PHONY: install demo test lint train crossval raybench clean
 
 install: $(STAMP)
 
@@ -36,6 +36,11 @@ train: install
 crossval: install
 	$(BIN)/pip install --quiet -e '.[train]'
 	PYTHONHASHSEED=0 $(BIN)/python -m whodid.learn.train --crossval 5
+
+# whodid ingest --ray on a local Ray with 1 and 2 workers against a local run (docs/cluster.md)
+raybench: install
+	$(BIN)/pip install --quiet -e '.[ray]'
+	nice -n 10 $(BIN)/python -m whodid.measure.raybench --workers 1 2
 
 lint: install
 	$(BIN)/ruff check whodid tests

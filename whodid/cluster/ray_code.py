@@ -97,17 +97,20 @@ class RayStream:
 
         check_knowledge(options)  # a bad model or file: one line, before Ray starts
         pipeline = pipeline_version(options)
-        ray = _start(self.address, self.workers)
+        ray = None  # started at the first document: a run with nothing new never starts it
+        workers = 1
         shard_dir = self.shards or Path(tempfile.mkdtemp(prefix="whodid-shards-"))
         shard_dir.mkdir(parents=True, exist_ok=True)
         try:
-            workers = self.workers or max(1, int(ray.cluster_resources().get("CPU", 1)))
             it = iter(items)
             for wave in itertools.count():
                 batch = list(itertools.islice(it, self.wave_docs))
                 if not batch:
                     break
                 docs = [x for x in batch if isinstance(x, Document)]
+                if docs and ray is None:
+                    ray = _start(self.address, self.workers)
+                    workers = self.workers or max(1, int(ray.cluster_resources().get("CPU", 1)))
                 coded = iter(self._code_wave(docs, options, pipeline, workers,
                                              shard_dir / f"wave-{wave:05d}"))
                 for x in batch:
@@ -116,7 +119,8 @@ class RayStream:
         finally:
             if self.shards is None:
                 shutil.rmtree(shard_dir, ignore_errors=True)
-            ray.shutdown()
+            if ray is not None:
+                ray.shutdown()
 
     def _code_wave(self, docs: list[Document], options: CoderOptions, pipeline: str,
                    workers: int, folder: Path) -> list[Result]:
