@@ -27,7 +27,9 @@ def server():
         "/other.atom": Route(atom([(u("/ghana.html?utm_source=other#top"), "Ghana and Togo",
                                     "2026-03-03T09:00:00Z"),
                                    (u("/copy.html"), "Kenya accuses Somalia (copy)",
-                                    "2026-03-01T10:00:00Z")]),
+                                    "2026-03-01T10:00:00Z"),
+                                   (u("/private/chile.html"), "Chile protests",
+                                    "2026-03-04T10:00:00Z")]),
                              content_type="application/atom+xml",
                              last_modified="Sun, 01 Mar 2026 10:00:00 GMT"),
         "/broken.rss": Route(b"server trouble", status=500, content_type="text/plain"),
@@ -35,6 +37,9 @@ def server():
         "/ghana.html": Route(page("ghana")),
         "/copy.html": Route(page("kenya")),
         "/slow.html": Route(page("chile"), delay=3.0),
+        "/robots.txt": Route(b"User-agent: whodid\nDisallow: /private/\n",
+                             content_type="text/plain"),
+        "/private/chile.html": Route(page("chile")),
     })
     yield srv
     srv.stop()
@@ -59,10 +64,12 @@ def test_feeds_end_to_end(server, tmp_path, capsys):
     assert main(argv) == 0
     out, err = capsys.readouterr()
     assert "3 feeds (0 not modified, 1 failed)" in out
-    assert "5 entries, 1 seen before, 4 fetched (1 failed, 1 same text as a stored one)" in out
+    assert "6 entries, 1 seen before, 5 fetched (2 failed, 1 same text as a stored one)" in out
     assert '"feed_failed"' in err and "HTTP 500" in err
     assert '"page_failed"' in err and "no answer within 1 s" in err
     assert '"bad_feed_url"' in err and "feeds.txt:6" in err
+    assert '"disallowed"' in err and not server.hits("/private/chile.html")  # robots.txt
+    assert len(server.hits("/robots.txt")) == 1
     docs = _query(db, "SELECT url, published, title, origin FROM documents ORDER BY seq")
     assert docs == [(server.url("/kenya.html"), "2026-03-01", "Kenya accuses Somalia",
                      server.url("/kenya.html")),
@@ -75,7 +82,7 @@ def test_feeds_end_to_end(server, tmp_path, capsys):
                              "WHERE event = 'ACCUSE' AND doc_id LIKE '%kenya%'")
     assert ("KEN", "SOM") in accusations
     kinds = sorted(k for (k,) in _query(db, "SELECT kind FROM errors"))
-    assert kinds == ["bad_feed_url", "feed_failed", "page_failed"]
+    assert kinds == ["bad_feed_url", "disallowed", "feed_failed", "page_failed"]
     assert all(h["User-Agent"].startswith("whodid/") for _, h in server.requests)
 
     # second poll: both feeds unchanged (ETag, Last-Modified: 304); the slow page, answering
@@ -95,9 +102,9 @@ def test_feeds_end_to_end(server, tmp_path, capsys):
     before = len(server.requests)
     assert main(argv) == 0
     out, _ = capsys.readouterr()
-    assert "3 entries, 3 seen before, 0 fetched" in out
+    assert "3 entries, 3 seen before, 1 fetched (1 failed" in out  # robots.txt, tried again
     assert [p for p, _ in server.requests[before:]] == ["/desk.rss", "/other.atom",
-                                                         "/broken.rss"]
+                                                         "/broken.rss", "/robots.txt"]
     assert _query(db, "SELECT count(*) FROM documents") == [(3,)]
 
 

@@ -1,13 +1,14 @@
 """A polite HTTP client for feeds and pages: a User-Agent that names whodid, a timeout on
 every request and on the whole download, a size limit, at most one request per host every
-`delay` seconds, and conditional requests (ETag, Last-Modified) so that an unchanged feed
-costs a 304 and no body."""
+`delay` seconds, conditional requests (ETag, Last-Modified) so that an unchanged feed costs
+a 304 and no body, and each site's robots.txt obeyed for the pages it fetches."""
 
 from __future__ import annotations
 
 import time
 import urllib.error
 import urllib.request
+import urllib.robotparser
 from collections.abc import Callable
 from dataclasses import dataclass
 from urllib.parse import urlsplit
@@ -17,6 +18,7 @@ from whodid.version import __version__
 USER_AGENT = f"whodid/{__version__} (news event coder)"  # --user-agent adds a contact
 MAX_BYTES = 20_000_000  # the most a page may take: trafilatura's own ceiling
 CHUNK = 65536
+ROBOTS_TTL = 86400.0  # seconds a site's robots.txt is kept before it is read again
 
 
 @dataclass
@@ -43,6 +45,30 @@ class PoliteClient:
         self.user_agent = user_agent
         self.clock, self.sleep = clock, sleep
         self._last: dict[str, float] = {}  # host -> when its last request started
+        self._robots: dict[str, tuple[float, urllib.robotparser.RobotFileParser | None]] = {}
+
+    def allowed(self, url: str) -> bool:
+        """Whether the site's robots.txt lets this User-Agent fetch `url`. As RFC 9309 says:
+        no robots.txt (4xx) allows everything; a server error or no answer allows nothing,
+        for now (asked again at the next poll)."""
+        parts = urlsplit(url)
+        site = f"{parts.scheme}://{parts.netloc}"
+        now = self.clock()
+        cached = self._robots.get(site)
+        if cached is None or now - cached[0] > ROBOTS_TTL:
+            resp = self.get(site + "/robots.txt")
+            rules: urllib.robotparser.RobotFileParser | None = None
+            if resp.ok:
+                rules = urllib.robotparser.RobotFileParser()
+                rules.parse(resp.body.decode("utf-8", "replace").splitlines())
+            elif 400 <= resp.status < 500:
+                rules = urllib.robotparser.RobotFileParser()
+                rules.allow_all = True
+            if rules is None:  # not remembered: the next poll asks again
+                return False
+            cached = self._robots[site] = (now, rules)
+        rules = cached[1]
+        return rules is not None and rules.can_fetch(self.user_agent, url)
 
     def _wait_for(self, host: str) -> None:
         last = self._last.get(host)

@@ -125,8 +125,12 @@ def _fetch_article(client: PoliteClient, feed: str, entry: Entry,
                    hashes: dict[str, str]) -> tuple[_Article, Item | None]:
     """What came of one new article, and the item to ingest (a Document, an error record,
     or None when its text is already stored)."""
-    page = client.get(entry.url)
     where = entry.url
+    if not client.allowed(entry.url):
+        detail = f"{where}: robots.txt does not allow fetching it (or could not be read)"
+        return _Article(entry, feed, "failed", detail), error_record(where, "disallowed",
+                                                                     detail)
+    page = client.get(entry.url)
     if not page.ok:
         detail = f"{where}: {page.error or f'HTTP {page.status}'}"
         return _Article(entry, feed, "failed", detail), error_record(where, "page_failed",
