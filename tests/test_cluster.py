@@ -55,3 +55,13 @@ def test_ray_ingest_stores_the_same_as_a_local_run(tmp_path):
     assert (again.coded, again.skipped) == (0, local.read)
     ingest(inputs, tmp_path / "local.duckdb")
     assert store_digest(tmp_path / "ray.duckdb") == store_digest(tmp_path / "local.duckdb")
+
+
+def test_without_ray_the_run_stops_with_one_line(tmp_path, monkeypatch, capsys):
+    from whodid.cli import main
+
+    monkeypatch.setitem(__import__("sys").modules, "ray", None)  # as if not installed
+    status = main(["ingest", str(EXAMPLES / "border-talks.jsonl"), "--db",
+                   str(tmp_path / "s.duckdb"), "--ray"])
+    assert status == 2
+    assert "whodid: --ray needs Ray: pip install 'whodid[ray]'" in capsys.readouterr().err

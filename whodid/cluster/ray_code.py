@@ -138,7 +138,8 @@ class RayStream:
             CodeBatch, fn_constructor_args=(options, pipeline), batch_size=self.block_docs,
             batch_format="pyarrow", num_cpus=1,
             compute=ray.data.ActorPoolStrategy(size=min(workers, len(blocks))))
-        folder.mkdir(parents=True, exist_ok=True)
+        shutil.rmtree(folder, ignore_errors=True)  # a kept --shards folder from an earlier run
+        folder.mkdir(parents=True)
         try:
             for i, out in enumerate(coded.iter_batches(batch_size=None,
                                                        batch_format="pyarrow")):
