@@ -133,7 +133,7 @@ def ingest(paths: Iterable[Input], db: str | Path, options: CoderOptions | None 
            processes: int = 1, recode: bool = False, published: str | None = None,
            stdin: IO[bytes] | None = None, progress: Progress | None = None,
            batch_docs: int = BATCH_DOCS, batch_seconds: float = BATCH_SECONDS,
-           stream: Callable[..., Iterator[Result]] = code_stream) -> IngestSummary:
+           stream: Callable[..., Iterator[Result]] | None = None) -> IngestSummary:
     """Read `paths` (as `whodid code` does, plus .csv and .html; `Document`s and JSON input
     objects too, see `iter_inputs`), code the documents not yet stored, and store documents,
     records and errors in the store at `db`.
@@ -141,9 +141,10 @@ def ingest(paths: Iterable[Input], db: str | Path, options: CoderOptions | None 
     With `recode`, documents stored by another pipeline version are coded again and their
     records replaced; with `recode` and no paths, that is done for every such stored document,
     from its stored text. A document that failed to code is retried by every run.
-    `stream` codes the items, results in input order: `code_stream` (this machine) or
-    `whodid.cluster.ray_code.RayStream` (a Ray cluster)."""
+    `stream` codes the items, results in input order: `code_stream` (this machine, the
+    default) or `whodid.cluster.ray_code.RayStream` (a Ray cluster)."""
     options = options or CoderOptions()
+    stream = stream or code_stream
     progress = progress or Progress()
     pipeline = pipeline_version(options)
     summary = IngestSummary()
