@@ -34,7 +34,8 @@ BLOCK_DOCS = 16  # documents per block and per actor call: 2 parse batches; smal
 WAVE_DOCS = 20_000  # documents per Ray Data job: what the driver holds (text and results)
 DOC_FIELDS = ("id", "text", "published", "title", "url", "source")
 RESULT_SCHEMA = pa.schema([("n", pa.int64()), ("doc_id", pa.string()),
-                           ("records", pa.string()), ("error", pa.string())])
+                           ("records", pa.string()), ("error", pa.string()),
+                           ("cpu_s", pa.float64())])  # the actor's CPU time, shared by its block
 
 
 class ClusterError(WorkerInitError):
@@ -58,20 +59,24 @@ class CodeBatch:
         self.worker = make_worker(options)
 
     def __call__(self, batch: pa.Table) -> pa.Table:
+        cpu = time.process_time()
         rows = batch.to_pylist()
         docs = [Document(**{k: row[k] for k in DOC_FIELDS}) for row in rows]
         results = self.worker.batch(docs)
+        cpu = (time.process_time() - cpu) / max(1, len(rows))
         return pa.Table.from_pylist(
             [{"n": row["n"], "doc_id": r.doc_id,
               "records": json.dumps(r.records, ensure_ascii=False),
-              "error": json.dumps(r.error, ensure_ascii=False) if r.error else None}
+              "error": json.dumps(r.error, ensure_ascii=False) if r.error else None,
+              "cpu_s": cpu}
              for row, r in zip(rows, results, strict=True)], schema=RESULT_SCHEMA)
 
 
 @dataclass
 class WaveTimes:
     docs: int
-    seconds: float
+    seconds: float  # wall time of the Ray job
+    cpu_s: float  # CPU time the actors spent coding (what a loaded machine does not change)
 
 
 class RayStream:
@@ -146,24 +151,26 @@ class RayStream:
                 pq.write_table(out, folder / f"part-{i:06d}.parquet")
         except Exception as exc:  # Ray wraps a worker's error in its own
             raise _one_line(exc) from exc
-        results = load_shards(folder)
+        results, cpu = load_shards(folder)
         if len(results) != len(docs):
             raise ClusterError(f"{folder}: {len(results)} results for {len(docs)} documents")
         if self.on_wave is not None:
-            self.on_wave(WaveTimes(len(docs), time.perf_counter() - start))
+            self.on_wave(WaveTimes(len(docs), time.perf_counter() - start, cpu))
         return results
 
 
-def load_shards(folder: Path) -> list[Result]:
-    """The results stored in a wave's Parquet shards, in the documents' order."""
+def load_shards(folder: Path) -> tuple[list[Result], float]:
+    """The results stored in a wave's Parquet shards, in the documents' order, and the CPU
+    seconds the actors spent on them."""
     files = sorted(folder.glob("part-*.parquet"))
     if not files:
-        return []
+        return [], 0.0
     table = pa.concat_tables([pq.read_table(f, schema=RESULT_SCHEMA) for f in files])
     table = table.sort_by("n")
-    return [Result(row["doc_id"], json.loads(row["records"]),
-                   json.loads(row["error"]) if row["error"] else None)
-            for row in table.to_pylist()]
+    rows = table.to_pylist()
+    return ([Result(row["doc_id"], json.loads(row["records"]),
+                    json.loads(row["error"]) if row["error"] else None) for row in rows],
+            sum(row["cpu_s"] or 0.0 for row in rows))
 
 
 def _start(address: str | None, workers: int | None) -> Any:

@@ -5,7 +5,10 @@
 
 Reports each run's documents per second (the whole run: Ray's start, the actors' model
 loading, coding and storing) and the Ray job's alone (from the documents handed to Ray Data
-to the results loaded from their shards), the speed-up over one worker, and whether every
+to the results loaded from their shards), the speed-up over one worker, the CPU time the
+actors spent per document (which other jobs on the machine hardly change: equal figures for
+1 and 2 workers mean the actors lose nothing to working in parallel) and the driver's (for
+a local run, all the coding), and whether every
 store holds the same events, byte for byte, as the first (a digest of its tables).
 Default corpus: the PolNeAR training articles in ../shared, else the bundled example.
 """
@@ -50,15 +53,18 @@ def _run(label: str, docs: list[Any], db: Path, workers: int | None) -> dict[str
     from whodid.cluster.ray_code import RayStream
     from whodid.store.ingest import ingest
 
-    waves: list[float] = []
+    waves: list[Any] = []
     extra = ({} if workers is None else
-             {"stream": RayStream(workers=workers, on_wave=lambda w: waves.append(w.seconds))})
-    t0 = time.perf_counter()
+             {"stream": RayStream(workers=workers, on_wave=waves.append)})
+    t0, c0 = time.perf_counter(), time.process_time()
     summary = ingest(docs, db, **extra)
-    wall = time.perf_counter() - t0
-    coding = sum(waves) if waves else wall
-    return {"run": label, "workers": workers, "wall_s": wall, "ray_job_s": sum(waves) or None,
-            "docs_per_s": len(docs) / wall, "job_docs_per_s": len(docs) / coding,
+    wall, driver_cpu = time.perf_counter() - t0, time.process_time() - c0
+    job = sum(w.seconds for w in waves) or None
+    cpu = sum(w.cpu_s for w in waves) or None
+    return {"run": label, "workers": workers, "wall_s": wall, "ray_job_s": job,
+            "docs_per_s": len(docs) / wall, "job_docs_per_s": len(docs) / (job or wall),
+            "actor_cpu_ms_per_doc": 1000 * cpu / len(docs) if cpu else None,
+            "driver_cpu_ms_per_doc": 1000 * driver_cpu / len(docs),
             "events": summary.events, "coded": summary.coded, "digest": store_digest(db)}
 
 
@@ -97,12 +103,15 @@ def format_report(report: dict[str, Any]) -> str:
     head = (f"ray bench: {', '.join(Path(p).name for p in report['corpus'])}: "
             f"{report['documents']:,} documents, {report['runs'][0]['events']:,} events")
     cols = (f"  {'run':<18} {'wall':>9} {'docs/s':>7} {'x1':>6}   {'ray job':>9} {'docs/s':>7} "
-            f"{'x1':>6}  store digest")
+            f"{'x1':>6}  {'cpu ms/doc':>10} {'driver':>6}  store digest")
     lines = [head, cols]
     for r in report["runs"]:
         whole = cell(r["wall_s"], r["docs_per_s"], r.get("speedup"))
         job = cell(r["ray_job_s"], r["job_docs_per_s"], r.get("job_speedup"))
-        lines.append(f"  {r['run']:<18} {whole}   {job}  {r['digest']}")
+        cpu = r.get("actor_cpu_ms_per_doc")
+        cpu_cell = f"{cpu:10.0f}" if cpu else f"{'-':>10}"
+        lines.append(f"  {r['run']:<18} {whole}   {job}  {cpu_cell} "
+                     f"{r['driver_cpu_ms_per_doc']:6.0f}  {r['digest']}")
     lines.append("same events in every store: " + ("yes" if report["same_events"] else "NO"))
     return "\n".join(lines)
 
