@@ -71,6 +71,8 @@ def cmd_feeds(args: argparse.Namespace) -> int:
                 print(f"whodid: {args.feed_list}: cannot read the feed list ({exc})",
                       file=sys.stderr)
                 return 2
+            if not feeds:
+                print(f"whodid: {args.feed_list} lists no http(s) feed URL", file=sys.stderr)
             report = poll_feeds(feeds, args.db, client, options, max_tries=args.tries,
                                 progress=Progress(on_error=on_error), list_errors=bad)
             print(_line(report), flush=True)
