@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install demo test lint train crossval clean chromium
+.PHONY: install demo test lint train crossval clean chromium raybench
 
 install: $(STAMP)
 
@@ -47,6 +47,11 @@ chromium:
 	  else echo "chromium is not installed (needs root and apt-get): the browser tests will skip"; \
 	  fi; \
 	fi
+
+# whodid ingest --ray on a local Ray with 1 and 2 workers against a local run (docs/cluster.md)
+raybench: install
+	$(BIN)/pip install --quiet -e '.[ray]'
+	nice -n 10 $(BIN)/python -m whodid.measure.raybench --workers 1 2
 
 lint: install
 	$(BIN)/ruff check whodid tests

@@ -9,8 +9,11 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from whodid.cluster.command import add_ray_options
+from whodid.feeds.command import add_feeds_command
 from whodid.nlp import DEFAULT_MODEL
 from whodid.serve import command as serve_command
+from whodid.store.watch_command import add_watch_command
 from whodid.version import __version__
 
 
@@ -121,6 +124,7 @@ def _store_errors(func):
 
 @_store_errors
 def cmd_ingest(args: argparse.Namespace) -> int:
+    from whodid.cluster.command import ingest_stream
     from whodid.store.ingest import Progress, ingest
 
     def on_error(err: dict[str, Any]) -> None:
@@ -133,11 +137,12 @@ def cmd_ingest(args: argparse.Namespace) -> int:
 
     progress = Progress(bar=sys.stderr.isatty() and not args.verbose, on_error=on_error,
                         on_batch=on_batch if args.verbose else None)
+    stream = ingest_stream(args)  # {} or {"stream": RayStream}; may take --ray's value as a path
     paths = args.paths or ([] if args.recode else ["-"])
     try:
         summary = ingest(paths, args.db, _options(args), processes=args.processes,
                          recode=args.recode, published=args.published, progress=progress,
-                         batch_docs=args.batch)
+                         batch_docs=args.batch, **stream)
     except KeyboardInterrupt:
         print(f"whodid: interrupted; what was coded is stored in {args.db}, and the same "
               "command finishes the rest", file=sys.stderr)
@@ -359,6 +364,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     add_store_commands(sub, knowledge)
     serve_command.add_command(sub)
+    add_ray_options(sub)
+    add_watch_command(sub, knowledge)
+    add_feeds_command(sub, knowledge)
     return parser
 
 

@@ -224,21 +224,28 @@ def read_html(path: Path, published: str | None = None) -> Item:
     data = _read_bytes(path, MAX_HTML_BYTES)
     if isinstance(data, dict):
         return data
+    return document_from_html(data, path.stem, str(path), published)
+
+
+def document_from_html(data: bytes, doc_id: str, where: str, published: str | None = None,
+                       url: str | None = None) -> Item:
+    """A Document from a web page's bytes (a saved page, or one fetched from `url`), or an
+    error record naming `where`."""
     import trafilatura  # slow to import; only pages need it
 
     logging.getLogger("trafilatura").setLevel(logging.ERROR)
     logging.getLogger("htmldate").setLevel(logging.ERROR)
     try:
-        page = trafilatura.bare_extraction(data, with_metadata=True)
+        page = trafilatura.bare_extraction(data, url=url, with_metadata=True)
     except Exception as exc:  # noqa: BLE001 - a page the extractor chokes on is one error
-        return error_record(path.stem, "bad_html", f"{path}: extraction failed ({exc})")
+        return error_record(doc_id, "bad_html", f"{where}: extraction failed ({exc})")
     text = getattr(page, "text", None) if page is not None else None
     if not text or not text.strip():
-        return error_record(path.stem, "empty_text", f"{path}: no article text found in the page")
+        return error_record(doc_id, "empty_text", f"{where}: no article text found in the page")
     if len(text) > MAX_TEXT_CHARS:
-        return _too_large(path.stem, str(path), f"the text has {len(text):,} characters")
-    return Document(id=path.stem, text=text, published=page.date or published,
-                    title=page.title or None, url=page.url or None, source=page.sitename or None)
+        return _too_large(doc_id, where, f"the text has {len(text):,} characters")
+    return Document(id=doc_id, text=text, published=page.date or published,
+                    title=page.title or None, url=page.url or url, source=page.sitename or None)
 
 
 def _walk(root: Path) -> Iterator[Path | dict[str, Any]]:
@@ -380,7 +387,8 @@ def _raw_sourced(paths: Iterable[str], published: str | None, stdin: IO[bytes] |
                 yield str(file), item
 
 
-Input = str | Path | Document | dict[str, Any]  # what the Python API accepts for reading
+# What the Python API accepts for reading; a pair is an item read elsewhere, with its origin
+Input = str | Path | Document | dict[str, Any] | tuple[str, Item]
 
 
 def iter_inputs(inputs: Iterable[Input], published: str | None = None,
@@ -388,12 +396,15 @@ def iter_inputs(inputs: Iterable[Input], published: str | None = None,
     """`iter_sourced` over a mix of paths, `Document`s and JSON input objects (dicts), so that
     Python callers hand over documents they already hold. Objects are checked as JSONL lines
     are; their origin is `<python>:N`, N counting the inputs from 1. `published` fills in a
-    missing date."""
+    missing date. An (origin, item) pair passes as it is: a Document or an error record
+    that the caller read itself (a fetched page, a feed that failed)."""
     run = _Reading()
     for n, obj in enumerate(inputs, 1):
         where = f"<python>:{n}"
         if isinstance(obj, str | Path):
             yield from iter_sourced([str(obj)], published, stdin, run)
+        elif isinstance(obj, tuple):
+            yield obj
         elif isinstance(obj, Document):
             if published and not obj.published:
                 obj = dataclasses.replace(obj, published=published)

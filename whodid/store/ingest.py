@@ -17,7 +17,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import IO, Any
 
-from whodid.code.runner import CoderOptions, code_stream
+from whodid.code.runner import CoderOptions, Result, code_stream
 from whodid.read.documents import Input, Item, iter_inputs
 from whodid.records import Document
 from whodid.store.neardup import NearDuplicates, from_bytes, signature, to_bytes
@@ -132,15 +132,19 @@ class Progress:
 def ingest(paths: Iterable[Input], db: str | Path, options: CoderOptions | None = None,
            processes: int = 1, recode: bool = False, published: str | None = None,
            stdin: IO[bytes] | None = None, progress: Progress | None = None,
-           batch_docs: int = BATCH_DOCS, batch_seconds: float = BATCH_SECONDS) -> IngestSummary:
+           batch_docs: int = BATCH_DOCS, batch_seconds: float = BATCH_SECONDS,
+           stream: Callable[..., Iterator[Result]] | None = None) -> IngestSummary:
     """Read `paths` (as `whodid code` does, plus .csv and .html; `Document`s and JSON input
     objects too, see `iter_inputs`), code the documents not yet stored, and store documents,
     records and errors in the store at `db`.
 
     With `recode`, documents stored by another pipeline version are coded again and their
     records replaced; with `recode` and no paths, that is done for every such stored document,
-    from its stored text. A document that failed to code is retried by every run."""
+    from its stored text. A document that failed to code is retried by every run.
+    `stream` codes the items, results in input order: `code_stream` (this machine, the
+    default) or `whodid.cluster.ray_code.RayStream` (a Ray cluster)."""
     options = options or CoderOptions()
+    stream = stream or code_stream
     progress = progress or Progress()
     pipeline = pipeline_version(options)
     summary = IngestSummary()
@@ -158,7 +162,7 @@ def ingest(paths: Iterable[Input], db: str | Path, options: CoderOptions | None 
         pending: deque[_Pending] = deque()
         items = _plan(sourced, store, pipeline, recode, summary, pending, writer, progress)
         first = next(items, None)  # nothing new: no model to load, no pool to start
-        results = (code_stream(itertools.chain([first], items), options, processes=processes)
+        results = (stream(itertools.chain([first], items), options, processes=processes)
                    if first is not None else iter(()))
         try:
             for result in results:
