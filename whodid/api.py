@@ -30,12 +30,15 @@ PathLike = str | Path
 
 
 def coder_options(model: str = DEFAULT_MODEL, triggers: Iterable[PathLike] = (),
-                  actors: Iterable[PathLike] = (), rules_only: bool = False) -> CoderOptions:
+                  actors: Iterable[PathLike] = (), rules_only: bool = False,
+                  quotes: str = "with") -> CoderOptions:
     """What a coder loads: the spaCy model package, the user's extra trigger (YAML) and
     actor (CSV) files, and whether the learned layer runs after the rules, in the form the
-    runner and the store's pipeline version take."""
+    runner and the store's pipeline version take; `quotes` says whether records carry the
+    quotes after each document's events ("with"), alone ("only") or not ("none")."""
     return CoderOptions(model=model, triggers=tuple(Path(p) for p in triggers),
-                        actors=tuple(Path(p) for p in actors), rules_only=rules_only)
+                        actors=tuple(Path(p) for p in actors), rules_only=rules_only,
+                        quotes=quotes)
 
 
 @lru_cache(maxsize=8)
@@ -68,7 +71,7 @@ def code_text(text: str, published: str | None = None, *, model: str | Language 
 
 def record_coder(options: CoderOptions) -> Callable[[dict[str, Any]], list[dict[str, Any]]]:
     """A function from one JSON input document (SCHEMA.md; `text` required, an empty one has
-    no events) to its event records as dicts, the form the evaluation compares with gold.
+    no events) to its event (and quote) records as dicts, the form the evaluation compares with gold.
     Raises KeyError without a text and RuntimeError for a document the coder fails on."""
     from whodid.code.runner import check_knowledge, make_worker
 

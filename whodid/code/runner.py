@@ -31,6 +31,7 @@ class CoderOptions:
     triggers: tuple[Path, ...] = ()
     actors: tuple[Path, ...] = ()
     rules_only: bool = False  # the rules without the learned layer
+    quotes: str = "with"  # quote records after each document's events, "only" or "none"
     parse_only: bool = False  # bare spaCy parsing, for benchmarks
 
 
@@ -86,7 +87,11 @@ class Worker:
             events = self.coder.code_parsed(doc, parsed)
         except Exception as exc:  # noqa: BLE001 - one bad document must not stop the run
             return _failed(doc, exc)
-        return Result(doc.id, [e.to_dict() for e in events], tokens=len(parsed))
+        want = self.options.quotes
+        records = [e.to_dict() for e in events] if want != "only" else []
+        if want != "none":
+            records += [q.to_dict() for q in parsed._.quotes or ()]
+        return Result(doc.id, records, tokens=len(parsed))
 
 
 def _failed(doc: Document, exc: Exception) -> Result:
