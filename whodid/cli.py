@@ -353,6 +353,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_bench)
 
     add_store_commands(sub, knowledge)
+    from whodid.store.claim_commands import add_commands as add_claim_commands
+
+    add_claim_commands(sub)
     return parser
 
 

@@ -157,10 +157,16 @@ def _content_of(verb: Token, words: Words) -> list[Token] | None:
         return None
     # "X called Y a liar", "X praised Y for ...", "X refused to ...": what follows the verb
     right = [c for c in verb.children if c.i > verb.i and (
-        c.dep_ in OBJECT_DEPS or c.dep_ == "prep" and c.lower_ in ABOUT)]
+        c.dep_ in OBJECT_DEPS or c.dep_ == "prep" and c.lower_ in ABOUT and not _when(c))]
     if right:
         return [t for c in right for t in c.subtree]
     return None
+
+
+def _when(prep: Token) -> bool:
+    """ "on Tuesday", "at noon": when it was said, not what about."""
+    objs = [t for t in prep.subtree if t.i != prep.i]
+    return bool(objs) and all(t.ent_type_ in ("DATE", "TIME") for t in objs)
 
 
 def _comma_before(verb: Token) -> bool:
