@@ -139,3 +139,13 @@ def test_cli_claims_and_quotes(store, capsys):
     assert "herald-0305" in out and "herald-0302" not in out
     assert main(["claims", "--db", str(store), "--since", "2026-13"]) == 2
     assert "2026-13" in capsys.readouterr().err
+
+
+def test_python_api(store):
+    from whodid.api import Store
+
+    with Store(store) as s:
+        assert [c["event"] for c in s.claims(linked=True)] == ["ASSAULT"]
+        assert {q["doc_id"] for q in s.quotes(speaker="TGO")} == {"lome-0303"}
+        with pytest.raises(TypeError):
+            s.claims(colour="red")

@@ -2,7 +2,8 @@
 
     code_text(text)       one text to its events (`whodid code`, one document)
     Coder(...)            code Documents or strings, one at a time or batched (`pipe`)
-    Store(path)           ingest, events, dyads, documents, errors, export (the store verbs)
+    Store(path)           ingest, events, dyads, documents, errors, quotes, claims, export
+                          (the store verbs)
     record_coder(...)     a JSON document to its records, for `whodid eval`
 """
 
@@ -179,6 +180,20 @@ class Store:
         from whodid.store.queries import counts
 
         return counts(self.con)
+
+    def quotes(self, *, limit: int | None = None, **filters: Any) -> list[dict[str, Any]]:
+        """Stored quote records (`whodid quotes`; keywords of
+        `whodid.store.quotes.QuoteFilter`: speaker, since, until, text, kind, doc)."""
+        from whodid.store.quotes import QuoteFilter, quote_records
+
+        return [record for _, record in quote_records(self.con, QuoteFilter(**filters), limit)]
+
+    def claims(self, *, limit: int | None = None, **filters: Any) -> list[dict[str, Any]]:
+        """The claim ledger (`whodid claims`; keywords of `whodid.store.claims.ClaimFilter`:
+        actor, recipient, country, type, alleged_by, denied_by, since, until, text, linked)."""
+        from whodid.store.claims import ClaimFilter, claim_records
+
+        return claim_records(self.con, ClaimFilter(**filters), limit)
 
     def export(self, out: PathLike | IO[str], format: str = "jsonl", *,
                limit: int | None = None, **filters: Any) -> int:
