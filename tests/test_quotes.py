@@ -133,3 +133,14 @@ def test_polnear_dev_quote_floor(coder):
     quotes = {d["id"]: code(coder, d["text"], d.get("published"))[1] for d in gold}
     report = score(gold, {}, quotes)["quotes"]
     assert report["F1"] >= 0.65 and report["speaker_acc"] >= 0.85, report
+
+
+def test_headline_label_and_quotation_after_the_cue_phrase(coder):
+    text = ("Kenyan minister: talks with Somalia will resume next week\n\n"
+            "The minister ended the rally by telling the crowd, “Our border is safe.”")
+    _, quotes = code(coder, text)
+    label = only(quotes, ":")
+    assert label["content"]["text"] == "talks with Somalia will resume next week"
+    assert label["speaker"]["code"] == "KEN"
+    told = only(quotes, "telling")
+    assert (told["kind"], told["content"]["text"]) == ("direct", "“Our border is safe.”")

@@ -35,6 +35,8 @@ RAISING = frozenset({"conj", "xcomp", "advcl", "pcomp", "ccomp", "acl", "prep"})
 SUBJECTS = frozenset({"nsubj", "nsubjpass", "csubj"})
 OPENING = "“\"«"
 CLOSING = "”\"»"
+# A line "Name: what they said" has a name of at most this many tokens.
+LABEL_TOKENS = 6
 # A quotation continues its speaker's quote when it starts within this many sentences (a
 # paragraph-opening quotation with no cue: the usual way a long quote goes on in news).
 CONTINUATION = 2
@@ -217,8 +219,37 @@ def find_quotes(doc: Doc) -> list[Found]:
             cue = (tok.idx, to.idx + len(to.text))
             found.append(_with_marks(Found("indirect", cue, _span_of(content), speakers,
                                            sequence), marks))
-    found = _one_per_content(found)
+    found = _one_per_content(found + _labelled_lines(doc, marks))
     return sorted(found + _continuations(doc, found, marks), key=lambda f: f.content)
+
+
+def _labelled_lines(doc: Doc, marks: list[tuple[int, int]]) -> list[Found]:
+    """ "Ghana's minister: 'We will respond'", the headline form: a line that opens with a
+    short name or noun phrase and a colon is what that source said."""
+    out: list[Found] = []
+    starts = [s.start for s in doc.sents]
+    line_start = 0
+    for tok in doc:
+        if tok.is_space and "\n" in tok.text or tok.i == 0:
+            line_start = tok.i + 1 if tok.is_space else 0
+            continue
+        if tok.text != ":" or not 0 < tok.i - line_start <= LABEL_TOKENS:
+            continue
+        label = doc[line_start:tok.i]
+        if any(t.pos_ in ("VERB", "AUX") or t.is_punct for t in label) \
+                or not any(t.pos_ in ("PROPN", "NOUN") for t in label):
+            continue
+        end = tok.i + 1
+        while end < len(doc) and "\n" not in doc[end].text:
+            end += 1
+        rest = [t for t in doc[tok.i + 1:end] if not t.is_space]
+        if len(rest) < 3:
+            continue
+        head = next((t for t in label if not label.start <= t.head.i < label.end or
+                     t.head.i == t.i), label[-1])
+        out.append(_with_marks(Found("indirect", (tok.idx, tok.idx + 1), _span_of(rest),
+                                     [head], bisect_right(starts, tok.i) - 1), marks))
+    return out
 
 
 def _with_marks(f: Found, marks: list[tuple[int, int]]) -> Found:
@@ -247,8 +278,9 @@ def _one_per_content(found: list[Found]) -> list[Found]:
 
 
 def _continuations(doc: Doc, found: list[Found], marks: list[tuple[int, int]]) -> list[Found]:
-    """Quotations no cue governs: introduced by a cue and a colon ("he said: '...'"), or
-    following a direct quote of the same speaker closely ("... he said. 'And ...'")."""
+    """Quotations no cue's clause holds: right after a cue's phrase ("he said: '...'",
+    "telling the crowd, '...'"), after a name and a colon, or opening a paragraph soon after
+    a direct quote of the same speaker ("... he said.\n\n'And ...'")."""
     words = vocabulary()
     covered = sorted(f.content for f in found)
     out: list[Found] = []
@@ -260,13 +292,22 @@ def _continuations(doc: Doc, found: list[Found], marks: list[tuple[int, int]]) -
             continue
         sequence = _sentence_index(doc, first[0])
         colon = first[0].i - 1
-        if colon > 0 and doc[colon].text == ":":
-            verb = doc[colon - 1]
-            verb = verb if verb.pos_ in ("VERB", "AUX") else verb.head
-            if verb.lemma_.lower() in words.cue_verbs:
+        verb = _introducing_cue(doc[colon - 1], words) if colon > 0 and doc[colon].text in (
+            ",", ":") else None
+        if verb is not None:  # "telling the crowd, '...'": the quotation is what was said
+            for f in found:
+                if f.cue[0] == verb.idx and f.content[1] <= qs:
+                    f.content, f.kind = (qs, qe), "direct"
+                    break
+            else:
                 out.append(Found("direct", (verb.idx, verb.idx + len(verb.text)), (qs, qe),
                                  _subject(verb), sequence))
-                continue
+            continue
+        if colon > 0 and doc[colon].text == ":" and doc[colon - 1].pos_ == "PROPN":
+            # "... doesn't surprise the pollster Daron Shaw: '...'"
+            out.append(Found("direct", (doc[colon].idx, doc[colon].idx + 1), (qs, qe),
+                             [doc[colon - 1]], sequence))
+            continue
         before = [f for f in found if f.kind == "direct" and f.content[1] <= qs
                   and f.speakers and 0 <= sequence - f.sequence <= CONTINUATION]
         if before and doc.text[:qs].rstrip(" ").endswith("\n"):  # a paragraph of its own
@@ -274,6 +315,18 @@ def _continuations(doc: Doc, found: list[Found], marks: list[tuple[int, int]]) -
             if not any(last.content[1] <= cs < qs for cs, _ in covered):
                 out.append(Found("direct", last.cue, (qs, qe), last.speakers, sequence))
     return out
+
+
+def _introducing_cue(tok: Token, words: Words) -> Token | None:
+    """The cue verb whose phrase ends at `tok` ("told reporters", "said"), if any."""
+    node = tok
+    for _ in range(4):
+        if node.pos_ in ("VERB", "AUX") and node.lemma_.lower() in words.cue_verbs:
+            return node if node.right_edge.i <= tok.i else None
+        if node.head.i == node.i:
+            return None
+        node = node.head
+    return None
 
 
 def _sentence_index(doc: Doc, tok: Token) -> int:
