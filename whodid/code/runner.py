@@ -154,6 +154,7 @@ def check_knowledge(options: CoderOptions) -> None:
     from whodid.code.actors import ActorResolver, actor_words, get_resolver
     from whodid.code.coreference import vocabulary
     from whodid.code.lexicon import get_lexicon
+    from whodid.code.quotes import vocabulary as quote_words
     from whodid.code.wordlists import check_words_file
     from whodid.nlp import load_model
 
@@ -166,6 +167,7 @@ def check_knowledge(options: CoderOptions) -> None:
         check_words_file()
         actor_words()
         vocabulary()
+        quote_words()
         get_lexicon(tuple(options.triggers))
         ActorResolver(options.actors) if options.actors else get_resolver()
     except (OSError, ValueError) as exc:
