@@ -92,12 +92,8 @@ def group_stories(con: duckdb.DuckDBPyConnection) -> int:
         if not new:
             con.execute("COMMIT")
             return 0
-        types = sorted({row[1] for row in new})
         by_key: dict[tuple[Any, ...], list[Story]] = {}
-        for no, event, actor, recipient, first, last in con.execute(
-                "SELECT story_no, event, actor_code, recipient_code, first_day, last_day "
-                "FROM stories WHERE event IN (SELECT unnest(?::VARCHAR[])) ORDER BY story_no",
-                [types]).fetchall():
+        for no, event, actor, recipient, first, last in _open_stories(con, new):
             by_key.setdefault((event, actor, recipient), []).append(
                 Story(no, event, actor, recipient, first, last))
         next_no = con.execute("SELECT coalesce(max(story_no), 0) FROM stories").fetchall()[0][0]
@@ -125,6 +121,33 @@ def group_stories(con: duckdb.DuckDBPyConnection) -> int:
         con.execute("ROLLBACK")
         raise
     return len(placed)
+
+
+def _open_stories(con: duckdb.DuckDBPyConnection, new: list[tuple[Any, ...]]) -> list[tuple]:
+    """The stored stories the new events could join: same type and dyad, not ended before
+    the earliest new date less the window (read by a join, not the whole table)."""
+    keys = {(event, actor, recipient) for _, event, actor, recipient, _ in new
+            if actor or recipient}
+    if not keys:
+        return []
+    days = [row[4] for row in new if row[4] is not None]
+    since = min(days) - dt.timedelta(days=WINDOW_DAYS) if days else None
+    name = "_whodid_story_keys"
+    con.register(name, pa.Table.from_pylist(
+        [{"event": e, "actor_code": a, "recipient_code": r} for e, a, r in sorted(
+            keys, key=lambda k: tuple(x or "" for x in k))],
+        schema=pa.schema([("event", pa.string()), ("actor_code", pa.string()),
+                          ("recipient_code", pa.string())])))
+    try:
+        return con.execute(
+            "SELECT s.story_no, s.event, s.actor_code, s.recipient_code, s.first_day, "
+            f"s.last_day FROM stories s JOIN {name} k ON s.event = k.event "
+            "AND s.actor_code IS NOT DISTINCT FROM k.actor_code "
+            "AND s.recipient_code IS NOT DISTINCT FROM k.recipient_code "
+            "WHERE ?::DATE IS NULL OR s.last_day IS NULL OR s.last_day >= ? "
+            "ORDER BY s.story_no", [since, since]).fetchall()
+    finally:
+        con.unregister(name)
 
 
 def _insert(con: duckdb.DuckDBPyConnection, table: str, rows: list[dict[str, Any]]) -> None:
