@@ -111,9 +111,8 @@ def _span_of(tokens: list[Token]) -> tuple[int, int]:
     return first.idx, last.idx + len(last.text)
 
 
-def _trim(doc: Doc, start: int, end: int) -> tuple[int, int]:
+def _trim(text: str, start: int, end: int) -> tuple[int, int]:
     """Without the spaces, commas and dashes at either end."""
-    text = doc.text
     while start < end and (text[start].isspace() or text[start] in ",;:—–-"):
         start += 1
     while end > start and (text[end - 1].isspace() or text[end - 1] in ",;:—–-"):
@@ -201,7 +200,8 @@ def _according_to(sent: Span) -> list[tuple[Token, list[Token], list[Token]]]:
 def find_quotes(doc: Doc) -> list[Found]:
     """The quotes of a parsed document, in text order."""
     words = vocabulary()
-    marks = quotations(doc.text)
+    text = doc.text
+    marks = quotations(text)
     found: list[Found] = []
     for sequence, sent in enumerate(doc.sents):
         for tok in sent:
@@ -220,7 +220,7 @@ def find_quotes(doc: Doc) -> list[Found]:
             found.append(_with_marks(Found("indirect", cue, _span_of(content), speakers,
                                            sequence), marks))
     found = _one_per_content(found + _labelled_lines(doc, marks))
-    return sorted(found + _continuations(doc, found, marks), key=lambda f: f.content)
+    return sorted(found + _continuations(doc, text, found, marks), key=lambda f: f.content)
 
 
 def _labelled_lines(doc: Doc, marks: list[tuple[int, int]]) -> list[Found]:
@@ -277,11 +277,13 @@ def _one_per_content(found: list[Found]) -> list[Found]:
     return out
 
 
-def _continuations(doc: Doc, found: list[Found], marks: list[tuple[int, int]]) -> list[Found]:
+def _continuations(doc: Doc, text: str, found: list[Found],
+                   marks: list[tuple[int, int]]) -> list[Found]:
     """Quotations no cue's clause holds: right after a cue's phrase ("he said: '...'",
     "telling the crowd, '...'"), after a name and a colon, or opening a paragraph soon after
     a direct quote of the same speaker ("... he said.\n\n'And ...'")."""
     words = vocabulary()
+    starts = [s.start for s in doc.sents]
     covered = sorted(f.content for f in found)
     out: list[Found] = []
     for qs, qe in marks:
@@ -290,7 +292,7 @@ def _continuations(doc: Doc, found: list[Found], marks: list[tuple[int, int]]) -
         first = doc.char_span(qs, qe, alignment_mode="expand")
         if first is None or len(first) < 4:
             continue
-        sequence = _sentence_index(doc, first[0])
+        sequence = bisect_right(starts, first[0].i) - 1
         colon = first[0].i - 1
         verb = _introducing_cue(doc[colon - 1], words) if colon > 0 and doc[colon].text in (
             ",", ":") else None
@@ -310,7 +312,7 @@ def _continuations(doc: Doc, found: list[Found], marks: list[tuple[int, int]]) -
             continue
         before = [f for f in found if f.kind == "direct" and f.content[1] <= qs
                   and f.speakers and 0 <= sequence - f.sequence <= CONTINUATION]
-        if before and doc.text[:qs].rstrip(" ").endswith("\n"):  # a paragraph of its own
+        if before and text[:qs].rstrip(" ").endswith("\n"):  # a paragraph of its own
             last = max(before, key=lambda f: f.content[1])
             if not any(last.content[1] <= cs < qs for cs, _ in covered):
                 out.append(Found("direct", last.cue, (qs, qe), last.speakers, sequence))
@@ -327,10 +329,6 @@ def _introducing_cue(tok: Token, words: Words) -> Token | None:
             return None
         node = node.head
     return None
-
-
-def _sentence_index(doc: Doc, tok: Token) -> int:
-    return sum(1 for s in doc.sents if s.start <= tok.i) - 1
 
 
 def by_speaker_sentence(doc: Doc, found: list[Found]) -> dict[int, list[Token]]:
@@ -350,18 +348,19 @@ def quote_records(doc_id: str, doc: Doc, found: list[Found], speakers: dict[int,
     """Quote records, numbered in text order, each with the events coded inside its
     content or from its cue ("X denied ...": the denial is the quote's event)."""
     out = []
+    text = doc.text  # built anew by spaCy at each use: once here
     for n, f in enumerate(found):
-        content = content_record(doc, f.content)
+        content = content_record(text, f.content)
         cs, ce = content["start"], content["end"]
         linked = [e.id for e in events
                   if cs <= e.trigger["start"] < ce or e.trigger["start"] == f.cue[0]]
         speaker = speakers.get(f.speakers[0].i) if f.speakers else None
         out.append(Quote(f"{doc_id}:q{n}", doc_id, f.kind, speaker,
-                         {"text": doc.text[f.cue[0]:f.cue[1]], "start": f.cue[0],
+                         {"text": text[f.cue[0]:f.cue[1]], "start": f.cue[0],
                           "end": f.cue[1]}, content, linked))
     return out
 
 
-def content_record(doc: Doc, span: tuple[int, int]) -> dict[str, Any]:
-    start, end = _trim(doc, *span)
-    return {"text": doc.text[start:end], "start": start, "end": end}
+def content_record(text: str, span: tuple[int, int]) -> dict[str, Any]:
+    start, end = _trim(text, *span)
+    return {"text": text[start:end], "start": start, "end": end}
