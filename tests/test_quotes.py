@@ -144,3 +144,9 @@ def test_headline_label_and_quotation_after_the_cue_phrase(coder):
     assert label["speaker"]["code"] == "KEN"
     told = only(quotes, "telling")
     assert (told["kind"], told["content"]["text"]) == ("direct", "“Our border is safe.”")
+
+
+def test_the_subject_of_a_passive_cue_is_no_speaker(coder):
+    _, quotes = code(coder, "Sudan was blamed on Friday for the attack on the convoy.")
+    blamed = only(quotes, "blamed")
+    assert blamed["content"]["text"] == "for the attack on the convoy" and blamed["speaker"] is None

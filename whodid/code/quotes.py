@@ -32,7 +32,7 @@ OBJECT_DEPS = frozenset({"dobj", "xcomp", "oprd", "attr", "acomp", "ccomp"})
 # where it was said ("said in a statement on Monday")
 ABOUT = frozenset({"for", "to", "about", "of", "on", "against", "at"})
 RAISING = frozenset({"conj", "xcomp", "advcl", "pcomp", "ccomp", "acl", "prep"})
-SUBJECTS = frozenset({"nsubj", "nsubjpass", "csubj"})
+SUBJECTS = frozenset({"nsubj", "csubj"})
 OPENING = "“\"«"
 CLOSING = "”\"»"
 # A line "Name: what they said" has a name of at most this many tokens.
@@ -128,6 +128,8 @@ def _subject(verb: Token, depth: int = 0) -> list[Token]:
         if c.dep_ == "agent":
             return [o for o in c.children if o.dep_ == "pobj"]
     for c in verb.children:
+        if c.dep_ == "nsubjpass":  # "X was blamed for ...": X is no speaker, and none is named
+            return []
         if c.dep_ in SUBJECTS:
             if c.lower_ in ("who", "which", "that") and verb.dep_ == "relcl":
                 return [verb.head]

@@ -63,7 +63,7 @@ def quote_records(con: duckdb.DuckDBPyConnection, filt: QuoteFilter,
     publication dates; in storing order."""
     cond, params = filt.where()
     sql = ("SELECT d.published, q.record FROM quotes q JOIN documents d ON d.doc_key = q.doc_key "
-           f"WHERE {cond} ORDER BY d.seq, q.quote_key")
+           f"WHERE {cond} ORDER BY d.seq, try_cast(split_part(q.quote_key, ':', -1) AS BIGINT)")
     if limit is not None:
         sql += f" LIMIT {int(limit)}"
     return [(published, json.loads(record))
