@@ -67,10 +67,10 @@ def test_ingest_is_idempotent_and_stores_what_code_writes(tmp_path):
     assert counts(connect(db, read_only=True)) == before
     assert table(db, "SELECT count(*), count(finished) FROM runs") == [(2, 2)]
 
-    # the stored records are exactly what `whodid code` writes for the same inputs
+    # the stored records are exactly what `whodid code --quotes none` writes for the same inputs
     docs = [Document(**d) for d in STORIES] + [Document(id="note", text=note.read_text())]
     coded = [json.dumps(r, ensure_ascii=False)
-             for res in code_stream(docs, CoderOptions()) for r in res.records]
+             for res in code_stream(docs, CoderOptions(quotes="none")) for r in res.records]
     out = tmp_path / "events.jsonl"
     con = connect(db, read_only=True)
     assert export(con, "jsonl", out) == len(coded)

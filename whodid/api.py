@@ -2,7 +2,8 @@
 
     code_text(text)       one text to its events (`whodid code`, one document)
     Coder(...)            code Documents or strings, one at a time or batched (`pipe`)
-    Store(path)           ingest, events, dyads, documents, errors, export (the store verbs)
+    Store(path)           ingest, events, dyads, documents, errors, quotes, claims, export
+                          (the store verbs)
     record_coder(...)     a JSON document to its records, for `whodid eval`
 """
 
@@ -30,12 +31,15 @@ PathLike = str | Path
 
 
 def coder_options(model: str = DEFAULT_MODEL, triggers: Iterable[PathLike] = (),
-                  actors: Iterable[PathLike] = (), rules_only: bool = False) -> CoderOptions:
+                  actors: Iterable[PathLike] = (), rules_only: bool = False,
+                  quotes: str = "with") -> CoderOptions:
     """What a coder loads: the spaCy model package, the user's extra trigger (YAML) and
     actor (CSV) files, and whether the learned layer runs after the rules, in the form the
-    runner and the store's pipeline version take."""
+    runner and the store's pipeline version take; `quotes` says whether records carry the
+    quotes after each document's events ("with"), alone ("only") or not ("none")."""
     return CoderOptions(model=model, triggers=tuple(Path(p) for p in triggers),
-                        actors=tuple(Path(p) for p in actors), rules_only=rules_only)
+                        actors=tuple(Path(p) for p in actors), rules_only=rules_only,
+                        quotes=quotes)
 
 
 @lru_cache(maxsize=8)
@@ -68,7 +72,7 @@ def code_text(text: str, published: str | None = None, *, model: str | Language 
 
 def record_coder(options: CoderOptions) -> Callable[[dict[str, Any]], list[dict[str, Any]]]:
     """A function from one JSON input document (SCHEMA.md; `text` required, an empty one has
-    no events) to its event records as dicts, the form the evaluation compares with gold.
+    no events) to its event (and quote) records as dicts, the form the evaluation compares with gold.
     Raises KeyError without a text and RuntimeError for a document the coder fails on."""
     from whodid.code.runner import check_knowledge, make_worker
 
@@ -176,6 +180,20 @@ class Store:
         from whodid.store.queries import counts
 
         return counts(self.con)
+
+    def quotes(self, *, limit: int | None = None, **filters: Any) -> list[dict[str, Any]]:
+        """Stored quote records (`whodid quotes`; keywords of
+        `whodid.store.quotes.QuoteFilter`: speaker, since, until, text, kind, doc)."""
+        from whodid.store.quotes import QuoteFilter, quote_records
+
+        return [record for _, record in quote_records(self.con, QuoteFilter(**filters), limit)]
+
+    def claims(self, *, limit: int | None = None, **filters: Any) -> list[dict[str, Any]]:
+        """The claim ledger (`whodid claims`; keywords of `whodid.store.claims.ClaimFilter`:
+        actor, recipient, country, type, alleged_by, denied_by, since, until, text, linked)."""
+        from whodid.store.claims import ClaimFilter, claim_records
+
+        return claim_records(self.con, ClaimFilter(**filters), limit)
 
     def export(self, out: PathLike | IO[str], format: str = "jsonl", *,
                limit: int | None = None, **filters: Any) -> int:

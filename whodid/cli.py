@@ -24,14 +24,17 @@ def _json_line(obj: dict[str, Any]) -> str:
 def _options(args: argparse.Namespace):
     from whodid.api import coder_options
 
-    return coder_options(args.model, args.triggers, args.actors, args.rules_only)
+    return coder_options(args.model, args.triggers, args.actors, args.rules_only,
+                         getattr(args, "quotes", "with"))
 
 
 def cmd_code(args: argparse.Namespace) -> int:
     from whodid.code.runner import code_stream
     from whodid.read.documents import iter_documents
-    from whodid.table import format_table, terminal_width
+    from whodid.table import format_quotes, format_table, terminal_width
 
+    if args.quotes is None:  # a table shows the events alone unless asked
+        args.quotes = "none" if args.format == "table" else "with"
     items = iter_documents(args.paths or ["-"], published=args.published)
     read = failed = 0
     out = sys.stdout
@@ -44,8 +47,14 @@ def cmd_code(args: argparse.Namespace) -> int:
             continue
         read += 1
         if args.format == "table":
-            out.write(f"== {result.doc_id}: {len(result.records)} events\n")
-            out.write(format_table(result.records, terminal_width(out)) + "\n\n")
+            events = [r for r in result.records if "event" in r]
+            said = [r for r in result.records if "event" not in r]
+            count = f", {len(said)} quotes" if args.quotes != "none" else ""
+            out.write(f"== {result.doc_id}: {len(events)} events{count}\n")
+            if args.quotes != "only":
+                out.write(format_table(events, terminal_width(out)) + "\n\n")
+            if said:
+                out.write(format_quotes(said, terminal_width(out)) + "\n\n")
         else:
             for rec in result.records:
                 out.write(_json_line(rec) + "\n")
@@ -342,6 +351,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=("jsonl", "table"), default="jsonl")
     p.add_argument("--processes", type=int, default=1, metavar="N",
                    help="parse and code in N processes")
+    p.add_argument("--quotes", choices=("with", "only", "none"),
+                   help="quote records after each document's events (the default for jsonl), "
+                        "only the quotes, or none (the default for a table)")
     knowledge(p)
     p.set_defaults(func=cmd_code)
 
@@ -367,6 +379,9 @@ def build_parser() -> argparse.ArgumentParser:
     add_ray_options(sub)
     add_watch_command(sub, knowledge)
     add_feeds_command(sub, knowledge)
+    from whodid.store.claim_commands import add_commands as add_claim_commands
+
+    add_claim_commands(sub)
     return parser
 
 

@@ -44,10 +44,13 @@ def _cut(text: str, width: int) -> str:
 
 
 def rows(records: Iterable[dict[str, Any]], whole: bool = False) -> list[tuple[str, ...]]:
-    """One row of cells per record. The evidence starts a little before the trigger, unless
-    `whole`, when it is the whole sentence."""
+    """One row of cells per event record (quote records are left to `format_quotes`). The
+    evidence starts a little before the trigger, unless `whole`, when it is the whole
+    sentence."""
     out = []
     for r in records:
+        if "event" not in r:
+            continue
         kind = r["event"] + (f"/{r['mode']}" if r.get("mode") else "")
         status = r["status"]
         if r.get("claimant"):
@@ -96,3 +99,13 @@ def format_table(records: Iterable[dict[str, Any]], width: int | None = None) ->
         lines.append(sep.join(_cut(c, w).ljust(w) for c, w in zip(r, widths, strict=True))
                      .rstrip())
     return "\n".join(lines)
+
+
+def format_quotes(records: Iterable[dict[str, Any]], width: int | None = None) -> str:
+    """Quote records one to a line: speaker, cue, kind and the content (cut to `width`)."""
+    lines = []
+    for q in records:
+        who = _entities([q["speaker"]]) if q.get("speaker") else "?"
+        line = f"{who}  {q['cue']['text']} ({q['kind']}): {q['content']['text']}"
+        lines.append(_cut(line, width) if width else line)
+    return "\n".join(lines) or "(no quotes)"

@@ -20,7 +20,7 @@ from spacy.tokens import Doc
 import whodid.code.stages
 import whodid.learn.stage
 import whodid.places.stage  # noqa: F401
-from whodid.code import dates
+from whodid.code import dates, quotes
 from whodid.code.actors import ActorResolver, get_resolver
 from whodid.code.candidate import Candidate, DocState
 from whodid.code.context import DocumentContext, SentenceContext
@@ -34,7 +34,7 @@ from whodid.code.pipeline import (
     SentenceStage,
 )
 from whodid.nlp import load_model
-from whodid.records import Document, Event
+from whodid.records import Document, Entity, Event
 
 
 class Coder:
@@ -105,7 +105,9 @@ class Coder:
 
     def code_parsed(self, document: Document, parsed: Doc) -> list[Event]:
         """The events of a document already parsed by this coder's `nlp` (its text, or the
-        text as `parse` normalises it: offsets then point into the text as given)."""
+        text as `parse` normalises it: offsets then point into the text as given). Its
+        quotes, their speakers resolved in the same pass, go to `parsed._.quotes` (list of
+        `Quote`)."""
         if parsed.text != document.text:
             clean, offsets = normalise(document.text)
             if offsets is not None and clean == parsed.text:
@@ -117,11 +119,16 @@ class Coder:
         memory = self.resolver.new_document()
         state = DocState()
         found: list[Candidate] = []
+        pending = quotes.find_quotes(parsed)
+        speakers = quotes.by_speaker_sentence(parsed, pending)
+        resolved: dict[int, Entity] = {}
         for sequence, sent in enumerate(parsed.sents):
             self.resolver.observe(sent, memory)
             ctx = SentenceContext(sent, sequence, memory, state, self.lexicon, self.resolver,
                                   document)
             found += self.pipeline.run_sentence(ctx)
+            for head in speakers.get(sequence, ()):  # resolving changes no memory
+                resolved[head.i] = self.resolver.resolve(head, memory)
         if self.pipeline.document_stages:
             ctx = DocumentContext(document, parsed, memory, state, self.lexicon, self.resolver)
             found = sorted(self.pipeline.run_document(ctx, found), key=lambda c: c.sequence)
@@ -131,6 +138,7 @@ class Coder:
             k = per_sentence.get(cand.sequence, 0)
             per_sentence[cand.sequence] = k + 1
             records.append(self._record(document, cand, k))
+        parsed._.quotes = quotes.quote_records(document.id, parsed, pending, resolved, records)
         return records
 
     def _record(self, document: Document, cand: Candidate, k: int) -> Event:
@@ -167,14 +175,14 @@ def _document(doc: Document | str, published: str | None = None) -> Document:
 
 
 # ---------------------------------------------------------------------- spaCy component
-for _name in ("events", "published", "doc_id"):
+for _name in ("events", "quotes", "published", "doc_id"):
     if not Doc.has_extension(_name):
         Doc.set_extension(_name, default=None)
 
 
 class CoderComponent:
     """The coder inside a spaCy pipeline, after the parser and NER: sets `doc._.events`
-    (a list of `Event`). Relative dates resolve against `doc._.published` if set, else the
+    (a list of `Event`) and `doc._.quotes` (a list of `Quote`). Relative dates resolve against `doc._.published` if set, else the
     component's `published`; record ids start with `doc._.doc_id` (default "text")."""
 
     def __init__(self, coder: Coder, published: str | None = None) -> None:

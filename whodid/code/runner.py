@@ -32,6 +32,7 @@ class CoderOptions:
     triggers: tuple[Path, ...] = ()
     actors: tuple[Path, ...] = ()
     rules_only: bool = False  # the rules without the learned layer
+    quotes: str = "with"  # quote records after each document's events, "only" or "none"
     parse_only: bool = False  # bare spaCy parsing, for benchmarks
 
 
@@ -87,7 +88,11 @@ class Worker:
             events = self.coder.code_parsed(doc, parsed)
         except Exception as exc:  # noqa: BLE001 - one bad document must not stop the run
             return _failed(doc, exc)
-        return Result(doc.id, [e.to_dict() for e in events], tokens=len(parsed))
+        want = self.options.quotes
+        records = [e.to_dict() for e in events] if want != "only" else []
+        if want != "none":
+            records += [q.to_dict() for q in parsed._.quotes or ()]
+        return Result(doc.id, records, tokens=len(parsed))
 
 
 def _failed(doc: Document, exc: Exception) -> Result:
@@ -150,6 +155,7 @@ def check_knowledge(options: CoderOptions) -> None:
     from whodid.code.actors import ActorResolver, actor_words, get_resolver
     from whodid.code.coreference import vocabulary
     from whodid.code.lexicon import get_lexicon
+    from whodid.code.quotes import vocabulary as quote_words
     from whodid.code.wordlists import check_words_file
     from whodid.nlp import load_model
 
@@ -162,6 +168,7 @@ def check_knowledge(options: CoderOptions) -> None:
         check_words_file()
         actor_words()
         vocabulary()
+        quote_words()
         get_lexicon(tuple(options.triggers))
         ActorResolver(options.actors) if options.actors else get_resolver()
     except (OSError, ValueError) as exc:

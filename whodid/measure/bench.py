@@ -110,7 +110,7 @@ def measure_phase(docs: list[Document], phase: str, processes: int) -> dict[str,
         for result in runner.code_stream(stream(), options, processes=processes):
             n += 1
             tokens += result.tokens
-            events += len(result.records)
+            events += sum("event" in r for r in result.records)
             if result.error is not None:
                 errors += 1
                 if len(samples) < 3:

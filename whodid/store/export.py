@@ -18,6 +18,7 @@ import duckdb
 
 from whodid.store.queries import FLAT_COLUMNS, EventFilter, QueryError, event_records, events_sql
 from whodid.store.store import StoreError, parse_day
+from whodid.store.stories import story_counts
 
 EXPORT_FORMATS = ("jsonl", "csv", "parquet", "gdelt")
 FETCH_ROWS = 10_000  # rows held in memory at a time while writing
@@ -175,7 +176,7 @@ def gdelt_row(row: dict[str, Any]) -> list[str]:
         *_actor(row["recipient_code"], row["recipient_sector"], row["recipient_name"],
                 row["recipient_text"]),
         "1" if row["sentence"] == 0 else "0", cameo, cameo[:3], cameo[:2],
-        _cell(row["quad_code"]), _cell(row["score"]), str(row["articles"]),
+        _cell(row["quad_code"]), _cell(row["score"]), str(row.get("mentions", row["articles"])),
         str(row["sources"]), str(row["articles"]), "",
         "0", "", "", "", "", "", "", "",  # Actor1Geo: whodid does not place actors
         "0", "", "", "", "", "", "", "",  # Actor2Geo
@@ -195,13 +196,26 @@ def _gdelt_dates(day: dt.date) -> list[str]:
 
 def write_gdelt(con: duckdb.DuckDBPyConnection, filt: EventFilter, out: IO[str],
                 limit: int | None = None) -> int:
-    """Events of first copies only (a near-duplicate's are counted in NumArticles)."""
+    """One row per story event (stories.py): its first matching event, with the story's
+    mentions, articles and sources; an event no story holds yet stands for its document's
+    near-duplicates alone (a near-duplicate's events are counted in NumArticles)."""
     filt = EventFilter(**{**filt.__dict__, "unique": True})
-    sql, params = events_sql(filt, _GDELT_SELECT, limit)
+    sql, params = events_sql(filt, _GDELT_SELECT)
     names = [name for name, _ in _GDELT_SELECT]
+    stories = story_counts(con)
+    written: set[int] = set()
     n = 0
     for values in _fetch(con.execute(sql, params)):
-        out.write("\t".join(gdelt_row(dict(zip(names, values, strict=True)))) + "\n")
+        if limit is not None and n >= limit:
+            break
+        row = dict(zip(names, values, strict=True))
+        story = stories.get(row["event_no"])
+        if story is not None:
+            if story[0] in written:
+                continue
+            written.add(story[0])
+            row["mentions"], row["articles"], row["sources"] = story[2:]
+        out.write("\t".join(gdelt_row(row)) + "\n")
         n += 1
     return n
 

@@ -22,6 +22,7 @@ from whodid.read.documents import Input, Item, iter_inputs
 from whodid.records import Document
 from whodid.store.neardup import NearDuplicates, from_bytes, signature, to_bytes
 from whodid.store.store import StoredDocument, StoredError, StoreWriter, content_key
+from whodid.store.stories import group_stories
 from whodid.version import __version__
 
 BATCH_DOCS = 200  # documents per transaction: what a crash can cost
@@ -292,6 +293,7 @@ class _Writer:
         if not self.docs and not self.errors:
             return
         result = self.store.write_batch(self.docs, self.errors, self.pipeline, self.run_id)
+        group_stories(self.store.con)  # the batch's events into story events (stories.py)
         written = set(result.written)
         for d in self.docs:
             if d.key in written:
