@@ -202,9 +202,12 @@ def _candidate_p(model: EventModel, view: SentenceView, k: int, event: str,
 def _revive(model: EventModel, ctx: SentenceContext, view: SentenceView,
             entities: list[Entity], cands: list[Candidate], live_types: set[str]) -> set[str]:
     """Bring back the lexicon's triggers the rules set aside where the candidate model is
-    sure they report an event (one per type, of a type the sentence does not have yet).
-    Returns the types revived."""
+    sure they report an event (one per type, of a type the sentence does not have yet; a
+    higher bar beside the rules' own events, as for added events). Returns the types
+    revived."""
     bar = model.settings.get("revive", 1.0)
+    if live_types:
+        bar = model.settings.get("revive_beside", bar)
     best: dict[str, tuple[float, Candidate]] = {}
     for cand in cands:
         if (cand.live or cand.absorbed or cand.match.entry.synthetic
