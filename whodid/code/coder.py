@@ -9,6 +9,7 @@ The coder is also a spaCy component, "whodid", that sets `doc._.events`.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 
@@ -29,7 +30,7 @@ from whodid.code.pipeline import (
     Pipeline,
     SentenceStage,
 )
-from whodid.nlp import load_model
+from whodid.nlp import load_model, parse_text, parse_texts
 from whodid.records import Document, Event
 
 
@@ -82,7 +83,7 @@ class Coder:
 
     # ------------------------------------------------------------------ coding
     def parse(self, text: str) -> Doc:
-        return self.nlp(text)
+        return parse_text(self.nlp, text)
 
     def code(self, doc: Document | str, published: str | None = None) -> list[Event]:
         """The events of a document, or of a text (with its publication date, which
@@ -93,9 +94,12 @@ class Coder:
     def pipe(self, docs: Iterable[Document | str],
              batch_size: int = 32) -> Iterator[list[Event]]:
         """The events of each document, in order, parsed in batches through `nlp.pipe`."""
-        pairs = ((d.text, d) for d in map(_document, docs))
-        for parsed, document in self.nlp.pipe(pairs, as_tuples=True, batch_size=batch_size):
-            yield self.code_parsed(document, parsed)
+        documents = map(_document, docs)
+        while chunk := list(itertools.islice(documents, batch_size)):
+            texts = [d.text for d in chunk]
+            for parsed, document in zip(parse_texts(self.nlp, texts, batch_size), chunk,
+                                        strict=True):
+                yield self.code_parsed(document, parsed)
 
     def code_parsed(self, document: Document, parsed: Doc) -> list[Event]:
         """The events of a document already parsed by this coder's `nlp`."""

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from whodid.nlp import DEFAULT_MODEL
+from whodid.nlp import DEFAULT_MODEL, parse_texts
 from whodid.records import Document, error_record
 
 if TYPE_CHECKING:
@@ -71,8 +71,8 @@ class Worker:
         for i in range(0, len(docs), PARSE_BATCH):
             part = docs[i:i + PARSE_BATCH]
             try:
-                parsed = list(self.coder.nlp.pipe([d.text for d in part],
-                                                  batch_size=PARSE_BATCH))
+                parsed = list(parse_texts(self.coder.nlp, [d.text for d in part],
+                                          PARSE_BATCH))
             except Exception:  # noqa: BLE001 - one at a time, to blame only the one at fault
                 out += [self(d) for d in part]
                 continue
