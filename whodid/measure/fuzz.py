@@ -38,6 +38,7 @@ from whodid.measure import fuzzinputs as fi
 from whodid.records import Document
 
 HANG_SECONDS = 120.0
+STATUS_EVERY_S = 600
 WINDOW = 200  # characters per window in the `windows` target: many cuts in a short text
 
 
@@ -135,13 +136,13 @@ def check_coder(text: str) -> None:
 
 
 def check_windows(text: str) -> None:
-    from whodid.nlp import parse_text
+    from whodid.nlp import parse_text, parseable
 
     if not text.strip():
         return
     coder = worker().coder
     parsed = parse_text(coder.nlp, text, window=WINDOW)
-    assert parsed.text == text, "the windows do not join into the text"
+    assert parsed.text == parseable(text), "the windows do not join into the text"
     doc = Document(id="fuzz", text=text, published="2024-05-01")
     check_records(doc, [e.to_dict() for e in coder.code_parsed(doc, parsed)])
 
@@ -206,6 +207,7 @@ def run(minutes: float, hang_s: float = HANG_SECONDS, batch: int = 50,
     worker()  # the model loads once, outside the clock of any case
     with progress(total=round(minutes * 60), unit="s", desc="fuzz") as bar:
         started = time.monotonic()
+        next_status = STATUS_EVERY_S
         while time.monotonic() < deadline:
             for name in targets:
                 if time.monotonic() >= deadline:
@@ -223,8 +225,14 @@ def run(minutes: float, hang_s: float = HANG_SECONDS, batch: int = 50,
                         print(seen[sig], file=out, flush=True)
                 stats[name]["cases"] += Counter.cases
                 stats[name]["slowest_s"] = max(stats[name]["slowest_s"], Counter.slowest)
-                bar.n = min(round(time.monotonic() - started), bar.total)
-                bar.set_postfix(cases=sum(s["cases"] for s in stats.values()), refresh=True)
+                elapsed = time.monotonic() - started
+                bar.n = min(round(elapsed), bar.total)
+                cases = sum(s["cases"] for s in stats.values())
+                bar.set_postfix(cases=cases, failures=len(seen), refresh=True)
+                if elapsed >= next_status:  # a line now and then for logs, where no bar shows
+                    print(f"[{elapsed / 60:.0f} min] {cases:,} cases, {len(seen)} failures",
+                          file=out, flush=True)
+                    next_status += STATUS_EVERY_S
     return {"minutes": minutes, "targets": stats, "failures": list(seen)}
 
 
