@@ -84,3 +84,12 @@ def test_lone_surrogates_are_coded_not_failed(coder):
     events = coder.code("\ud800Kenya accused Somalia of the attacks.\udfff", "2024-05-01")
     assert [e.event for e in events] == ["ACCUSE"]
     assert events[0].event_text.encode("utf-8")  # printable: the surrogate became U+FFFD
+
+
+def test_a_mention_is_read_from_a_bounded_number_of_tokens(nlp):
+    """Found by the fuzzer: 300 replacement characters parse as one phrase hung on its last
+    token, and reading every head's phrase whole made such a sentence quadratic (120 s)."""
+    from whodid.code.actors.phrase import MAX_MENTION_TOKENS, mention_start
+
+    doc = nlp("Markets fell. " + "\ufffd" * 300)
+    assert max(t.i - mention_start(t) for t in doc) == MAX_MENTION_TOKENS
