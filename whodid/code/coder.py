@@ -93,7 +93,8 @@ class Coder:
 
     def pipe(self, docs: Iterable[Document | str],
              batch_size: int = 32) -> Iterator[list[Event]]:
-        """The events of each document, in order, parsed in batches through `nlp.pipe`."""
+        """The events of each document, in order, parsed in batches through `nlp.pipe` (long
+        texts alone, in windows: see `whodid.nlp.parse_text`)."""
         documents = map(_document, docs)
         while chunk := list(itertools.islice(documents, batch_size)):
             texts = [d.text for d in chunk]
