@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install demo test lint train crossval clean chromium raybench
+.PHONY: install demo test lint train crossval clean chromium raybench fuzz linearity
 
 install: $(STAMP)
 
@@ -52,6 +52,16 @@ chromium:
 raybench: install
 	$(BIN)/pip install --quiet -e '.[ray]'
 	nice -n 10 $(BIN)/python -m whodid.measure.raybench --workers 1 2
+
+# The fuzzer (docs/robustness.md): hostile files and texts through the readers and the coder for
+# FUZZ_MINUTES (default 60); reports cases tried, crashes and hangs, exit 1 on any.
+FUZZ_MINUTES ?= 60
+fuzz: install
+	$(BIN)/python -m whodid.measure.fuzz --minutes $(FUZZ_MINUTES)
+
+# Coding cost against document length: synthetic texts of 2.5k-40k sentences.
+linearity: install
+	$(BIN)/python -m whodid.measure.linearity --chars 2000000
 
 lint: install
 	$(BIN)/ruff check whodid tests

@@ -30,6 +30,7 @@ def _options(args: argparse.Namespace):
 
 def cmd_code(args: argparse.Namespace) -> int:
     from whodid.code.runner import code_stream
+    from whodid.progress import estimate_documents, note, on_terminal, progress
     from whodid.read.documents import iter_documents
     from whodid.table import format_quotes, format_table, terminal_width
 
@@ -38,10 +39,14 @@ def cmd_code(args: argparse.Namespace) -> int:
     items = iter_documents(args.paths or ["-"], published=args.published)
     read = failed = 0
     out = sys.stdout
+    shown = on_terminal() and not out.isatty()  # on a terminal, the records show progress
+    bar = progress(estimate_documents(args.paths or ["-"]) if shown else None, desc="code",
+                   enabled=shown)
     for result in code_stream(items, _options(args), processes=args.processes):
+        bar.update(1)
         if result.error is not None:
             failed += 1
-            print(_json_line(result.error), file=sys.stderr, flush=True)
+            note(bar, _json_line(result.error))
             if result.error.get("error") == "coding_failed":
                 read += 1
             continue
@@ -59,6 +64,7 @@ def cmd_code(args: argparse.Namespace) -> int:
             for rec in result.records:
                 out.write(_json_line(rec) + "\n")
         out.flush()
+    bar.close()
     if read == 0:
         print(f"whodid: no document could be read ({failed} errors)", file=sys.stderr)
         return 1
@@ -134,6 +140,7 @@ def _store_errors(func):
 @_store_errors
 def cmd_ingest(args: argparse.Namespace) -> int:
     from whodid.cluster.command import ingest_stream
+    from whodid.progress import estimate_documents, on_terminal
     from whodid.store.ingest import Progress, ingest
 
     def on_error(err: dict[str, Any]) -> None:
@@ -144,10 +151,11 @@ def cmd_ingest(args: argparse.Namespace) -> int:
               f"{summary.skipped} skipped, {summary.failed} failed, {summary.events} events",
               file=sys.stderr, flush=True)
 
-    progress = Progress(bar=sys.stderr.isatty() and not args.verbose, on_error=on_error,
-                        on_batch=on_batch if args.verbose else None)
     stream = ingest_stream(args)  # {} or {"stream": RayStream}; may take --ray's value as a path
     paths = args.paths or ([] if args.recode else ["-"])
+    bar = on_terminal() and not args.verbose
+    progress = Progress(bar=bar, on_error=on_error, on_batch=on_batch if args.verbose else None,
+                        total=estimate_documents(paths) if bar and paths else None)
     try:
         summary = ingest(paths, args.db, _options(args), processes=args.processes,
                          recode=args.recode, published=args.published, progress=progress,

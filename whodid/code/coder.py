@@ -9,6 +9,7 @@ The coder is also a spaCy component, "whodid", that sets `doc._.events`.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import replace
 from pathlib import Path
@@ -33,7 +34,7 @@ from whodid.code.pipeline import (
     Pipeline,
     SentenceStage,
 )
-from whodid.nlp import load_model
+from whodid.nlp import load_model, parse_text, parse_texts
 from whodid.records import Document, Entity, Event
 
 
@@ -87,8 +88,9 @@ class Coder:
 
     # ------------------------------------------------------------------ coding
     def parse(self, text: str) -> Doc:
-        """The parse of the text as normalised for parsing (whodid.code.normalise)."""
-        return self.nlp(normalise(text)[0])
+        """The parse of the text as normalised for parsing (whodid.code.normalise); long
+        texts in windows (whodid.nlp.parse_text)."""
+        return parse_text(self.nlp, normalise(text)[0])
 
     def code(self, doc: Document | str, published: str | None = None) -> list[Event]:
         """The events of a document, or of a text (with its publication date, which
@@ -98,10 +100,15 @@ class Coder:
 
     def pipe(self, docs: Iterable[Document | str],
              batch_size: int = 32) -> Iterator[list[Event]]:
-        """The events of each document, in order, parsed in batches through `nlp.pipe`."""
-        pairs = ((normalise(d.text)[0], d) for d in map(_document, docs))
-        for parsed, document in self.nlp.pipe(pairs, as_tuples=True, batch_size=batch_size):
-            yield self.code_parsed(document, parsed)
+        """The events of each document, in order, parsed in batches through `nlp.pipe` (the
+        text normalised for parsing; long texts alone, in windows: see
+        `whodid.nlp.parse_text`)."""
+        documents = map(_document, docs)
+        while chunk := list(itertools.islice(documents, batch_size)):
+            texts = [normalise(d.text)[0] for d in chunk]
+            for parsed, document in zip(parse_texts(self.nlp, texts, batch_size), chunk,
+                                        strict=True):
+                yield self.code_parsed(document, parsed)
 
     def code_parsed(self, document: Document, parsed: Doc) -> list[Event]:
         """The events of a document already parsed by this coder's `nlp` (its text, or the

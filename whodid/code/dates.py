@@ -17,6 +17,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from whodid.code.wordlists import NUMBERS, SEQUENCE, KnowledgeError, Section
+from whodid.nlp import sentence_ents
 from whodid.records import DateInfo
 
 if TYPE_CHECKING:
@@ -381,7 +382,7 @@ def find_dates(sent: Span, published: dt.date | str | None) -> list[tuple[Span, 
         span = sent.char_span(m.start(), m.end(), alignment_mode="expand")
         if span is not None:
             found.append((m.end() - m.start(), 0, span.start, span))
-    for ent in sent.ents:
+    for ent in sentence_ents(sent):
         if ent.label_ == "DATE":
             found.append((len(ent.text), 1, ent.start, ent))
     found.sort(key=lambda f: (-f[0], f[1], f[2]))

@@ -1,10 +1,10 @@
-"""Run the coder over a stream of documents, in this process or a pool of processes, keeping
-input order and memory flat: documents go to the workers in bounded batches."""
+"""Run the coder over a stream of documents, in this process or a pool of processes (see
+whodid.code.pool: a worker that dies costs only the document that killed it), keeping input
+order and memory flat: documents go to the workers in bounded batches."""
 
 from __future__ import annotations
 
 import itertools
-import multiprocessing as mp
 import traceback
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -12,7 +12,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from whodid.code.normalise import normalise
-from whodid.nlp import DEFAULT_MODEL
+from whodid.code.pool import WorkerInitError, WorkerPool
+from whodid.nlp import DEFAULT_MODEL, parse_texts
 from whodid.records import Document, error_record
 
 if TYPE_CHECKING:
@@ -73,8 +74,8 @@ class Worker:
         for i in range(0, len(docs), PARSE_BATCH):
             part = docs[i:i + PARSE_BATCH]
             try:
-                parsed = list(self.coder.nlp.pipe([normalise(d.text)[0] for d in part],
-                                                  batch_size=PARSE_BATCH))
+                parsed = list(parse_texts(self.coder.nlp, [normalise(d.text)[0] for d in part],
+                                          PARSE_BATCH))
             except Exception:  # noqa: BLE001 - one at a time, to blame only the one at fault
                 out += [self(d) for d in part]
                 continue
@@ -103,41 +104,24 @@ def _failed(doc: Document, exc: Exception) -> Result:
     return Result(doc.id, error=error_record(doc.id, "coding_failed", detail))
 
 
-_worker: Worker | None = None
-
-
 def make_worker(options: CoderOptions) -> Worker:
     """A worker coding documents with the options' model and knowledge files."""
     return Worker(options)
 
 
-class WorkerInitError(RuntimeError):
-    """A pool worker could not build its coder; the message is the one line it failed with."""
-
-
-_init_error: str | None = None
-
-
-def _init(options: CoderOptions) -> None:
-    global _worker, _init_error
+def _start(options: CoderOptions) -> Worker:
+    """A pool worker's coder; a failure is one line (WorkerInitError), which ends the run."""
     try:
-        _worker = make_worker(options)
-    except Exception as exc:  # noqa: BLE001 - raised here, the pool would respawn it forever
+        return make_worker(options)  # looked up here: bench wraps it to time model loading
+    except Exception as exc:
         from whodid.nlp import ModelError
 
-        _init_error = str(exc) if isinstance(exc, ModelError) else f"{type(exc).__name__}: {exc}"
+        raise WorkerInitError(str(exc) if isinstance(exc, ModelError)
+                              else f"{type(exc).__name__}: {exc}") from exc
 
 
-def _run(item: Document) -> Result:
-    if _worker is None:  # reported with the first document, which ends the run
-        raise WorkerInitError(_init_error or "a worker could not start")
-    return _worker(item)
-
-
-def _run_batch(items: list[Document]) -> list[Result]:
-    if _worker is None:
-        return [_run(items[0])]  # raises the worker's one-line start error
-    return _worker.batch(items)
+def _died(doc: Document, detail: str) -> Result:
+    return Result(doc.id, error=error_record(doc.id, "coding_failed", f"{doc.id}: {detail}"))
 
 
 class KnowledgeFileError(Exception):
@@ -191,15 +175,14 @@ def code_stream(items: Iterable[Document | dict[str, Any]], options: CoderOption
         for batch in iter(lambda: list(itertools.islice(it, BATCH_IN_PROCESS)), []):
             yield from wrap(batch, lambda docs: iter(work.batch(docs)) if docs else iter(()))
         return
-    ctx = mp.get_context("spawn" if mp.get_start_method(allow_none=True) == "spawn" else "fork")
-    with ctx.Pool(processes, initializer=_init, initargs=(options,)) as pool:
+    with WorkerPool(processes, _start, options, _died) as pool:
         size = BATCH_PER_PROCESS * processes
         for batch in iter(lambda: list(itertools.islice(it, size)), []):
             yield from wrap(batch, lambda docs: _in_chunks(pool, docs))
 
 
-def _in_chunks(pool: Any, docs: list[Document]) -> Iterator[Result]:
+def _in_chunks(pool: WorkerPool, docs: list[Document]) -> Iterator[Result]:
     """The pool's results in order; each task is a chunk of documents parsed together."""
     chunks = [docs[i:i + CHUNK] for i in range(0, len(docs), CHUNK)]
-    for results in pool.imap(_run_batch, chunks):
+    for results in pool.map(chunks):
         yield from results

@@ -35,8 +35,11 @@ class Match:
 
     @property
     def text(self) -> str:
-        doc = self.token.doc
-        return doc.text[self.start:self.end] if len(self.tokens) > 1 else self.token.text
+        if len(self.tokens) == 1:
+            return self.token.text
+        # the span from the first token to the last: `doc.text` would join the whole document
+        first = min(t.i for t in self.tokens)
+        return self.token.doc[first:max(t.i for t in self.tokens) + 1].text
 
     @classmethod
     def synthesise(cls, token: Token, event: str, mode: str | None = None, *, source: str,

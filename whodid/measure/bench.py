@@ -106,8 +106,12 @@ def measure_phase(docs: list[Document], phase: str, processes: int) -> dict[str,
     samples: list[dict[str, Any]] = []  # a few error records, to say what failed
     t0 = time.perf_counter()
     end = t0
+    from whodid.progress import progress
+
+    bar = progress(len(docs), desc=phase)  # shown when the parent lends its terminal
     try:
         for result in runner.code_stream(stream(), options, processes=processes):
+            bar.update(1)
             n += 1
             tokens += result.tokens
             events += sum("event" in r for r in result.records)
@@ -117,6 +121,7 @@ def measure_phase(docs: list[Document], phase: str, processes: int) -> dict[str,
                     samples.append(result.error)
             end = time.perf_counter()
     finally:
+        bar.close()
         runner.make_worker = original
     if n != len(docs):
         raise RuntimeError(f"bench: {n} results for {len(docs)} documents")
@@ -147,10 +152,13 @@ def _run_phase_subprocess(docs_file: Path, phase: str, processes: int,
         p for p in (str(PROJECT_ROOT), env.get("PYTHONPATH", "")) if p)
     cmd = [sys.executable, "-m", "whodid.measure.bench", "--phase", phase, "--input", str(docs_file),
            "--output", str(out_file), "--processes", str(processes)]
-    proc = subprocess.run(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-                          text=True, check=False)
+    from whodid.progress import on_terminal
+
+    # on a terminal the phase draws its progress bar there, and says what failed there too
+    proc = subprocess.run(cmd, env=env, stdout=subprocess.DEVNULL, text=True, check=False,
+                          stderr=None if on_terminal() else subprocess.PIPE)
     if proc.returncode != 0:
-        tail = "\n".join(proc.stderr.strip().splitlines()[-15:])
+        tail = "\n".join((proc.stderr or "(see above)").strip().splitlines()[-15:])
         raise RuntimeError(f"bench phase {phase!r} failed (exit {proc.returncode}):\n{tail}")
     return json.loads(out_file.read_text("utf-8"))
 

@@ -482,13 +482,15 @@ def evaluate_files(
     the run: it becomes an error record in the report's `coding_errors` and the text
     counts as coded with nothing. `errors` is how many misses, false positives and
     strict errors each report keeps for error analysis (0 keeps none)."""
+    from whodid.progress import progress
+
     reports: dict[str, Report] = {}
     for path in paths:
         gold = load_gold(path)
         events: dict[str, list[Record]] = {}
         quotes: dict[str, list[Record]] = {}
         failures: list[Record] = []
-        for doc in gold:
+        for doc in progress(iterable=gold, desc=f"eval {Path(path).name}"):
             inp = {k: doc[k] for k in ("id", "text", "published", "title") if k in doc}
             try:
                 records = list(code_document(inp))

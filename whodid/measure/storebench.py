@@ -292,16 +292,27 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.phase:
         print(json.dumps(_phase(args.phase, args.paths, args.processes, args.phase_db)))
         return 0
+    from whodid.progress import progress
+
     report: dict[str, Any] = {}
-    if args.events > 0:
-        with tempfile.TemporaryDirectory(prefix="whodid-storebench-") as tmp:
-            db = args.db or Path(tmp) / "synthetic.duckdb"
-            if db.exists():
-                parser.error(f"{db} exists; the benchmark writes a new store")
-            report["store"] = generate(db, args.events)
-            report["queries"] = time_queries(db, args.repeat)
-    if args.ingest is not None:
-        report["ingest"] = compare_ingest(args.ingest, args.processes, args.limit, args.rounds)
+    steps = 2 * (args.events > 0) + (args.ingest is not None)
+    with progress(steps, unit="step", desc="storebench") as bar:
+        if args.events > 0:
+            with tempfile.TemporaryDirectory(prefix="whodid-storebench-") as tmp:
+                db = args.db or Path(tmp) / "synthetic.duckdb"
+                if db.exists():
+                    parser.error(f"{db} exists; the benchmark writes a new store")
+                bar.set_postfix_str(f"writing {args.events:,} events")
+                report["store"] = generate(db, args.events)
+                bar.update(1)
+                bar.set_postfix_str("timing queries")
+                report["queries"] = time_queries(db, args.repeat)
+                bar.update(1)
+        if args.ingest is not None:
+            bar.set_postfix_str("code against ingest")
+            report["ingest"] = compare_ingest(args.ingest, args.processes, args.limit,
+                                              args.rounds)
+            bar.update(1)
     print(json.dumps(report, indent=2) if args.json else format_report(report))
     return 0
 

@@ -101,12 +101,13 @@ class Progress:
     one line per committed batch when asked. All optional."""
 
     def __init__(self, bar: bool = False, on_error: Callable[[dict[str, Any]], None] | None = None,
-                 on_batch: Callable[[IngestSummary], None] | None = None) -> None:
+                 on_batch: Callable[[IngestSummary], None] | None = None,
+                 total: int | None = None) -> None:
         self._bar = None
         if bar:
-            from tqdm import tqdm
+            from whodid.progress import progress
 
-            self._bar = tqdm(unit="doc", desc="ingest", dynamic_ncols=True, leave=False)
+            self._bar = progress(total, desc="ingest")
         self.on_error = on_error
         self.on_batch = on_batch
 

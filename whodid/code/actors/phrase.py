@@ -82,6 +82,9 @@ class Resolving(Protocol):
     def namesakes(self, entry: Entry) -> frozenset[str] | None: ...
 
 
+MAX_MENTION_TOKENS = 40  # names and titles before a head are far shorter
+
+
 def mention_start(head: Token) -> int:
     """First token of the mention: the head's left modifiers, never across a line break
     (a headline glued to the dateline) and without leading punctuation."""
@@ -90,6 +93,9 @@ def mention_start(head: Token) -> int:
     for child in head.lefts:
         if child.dep_ in LEFT_DEPS:
             start = min(start, child.left_edge.i)
+    # at most MAX_MENTION_TOKENS: each head's phrase is read whole, so a parse that hangs a
+    # whole long sentence on one head made reading a sentence quadratic in its length
+    start = max(start, head.i - MAX_MENTION_TOKENS)
     for k in range(head.i - 1, start - 1, -1):
         if doc[k].is_space or "\n" in doc[k].whitespace_:
             start = k + 1
