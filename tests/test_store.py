@@ -359,6 +359,25 @@ def test_dyads_per_period_and_quad(handmade):
     assert rows[0][0] == "2024-01-10"
 
 
+def test_dyad_counts_each_article_once(tmp_path):
+    """Two events of one dyad in one article: two events, one article, one source."""
+    db = tmp_path / "s.duckdb"
+    recs = [record("d", 0, "ACCUSE", ("SRB", None, "Serbia"), ("KOS", None, "Kosovo"),
+                   "2024-01-10", "Serbia accused Kosovo.", mode="allege"),
+            record("d", 1, "THREATEN", ("SRB", None, "Serbia"), ("KOS", None, "Kosovo"),
+                   "2024-01-10", "Serbia warned Kosovo.", score=-4.0)]
+    with StoreWriter(db) as store:
+        run = store.begin_run("test", ["dyad"])
+        store.write_batch([StoredDocument(key="key-d", origin="hand:d", records=recs,
+                                          doc=Document(id="d", text="text of d",
+                                                       published="2024-01-10"))],
+                          [], "test", run)
+    cols, rows = dyads(connect(db, read_only=True), EventFilter(), "month")
+    assert [dict(zip(cols, r, strict=True)) for r in rows] == [
+        {"period": "2024-01", "actor": "SRB", "recipient": "KOS", "quad": 3, "events": 2,
+         "mean_score": -3.5, "articles": 1, "sources": 1}]
+
+
 # -- exports read back ---------------------------------------------------------------------
 def test_csv_export(handmade, tmp_path):
     out = tmp_path / "events.csv"

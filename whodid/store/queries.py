@@ -217,15 +217,21 @@ def dyads_sql(filt: EventFilter, period: str = "month",
         code = f"e.{name}_code"
         return f"{code} || coalesce('/' || e.{name}_sector, '')" if by_sector else code
 
-    sql = (f"WITH stories AS ({STORIES_SQL}) "
+    # per story first, so that a story's articles and sources count once however many of
+    # the dyad's events it reports
+    sql = (f"WITH stories AS ({STORIES_SQL}), per_story AS ("
            f"SELECT strftime(e.day, '{PERIODS[period]}') AS period, {side('actor')} AS actor, "
            f"{side('recipient')} AS recipient, e.quad_code AS quad, count(*) AS events, "
-           "round(avg(e.score), 2) AS mean_score, sum(s.articles) AS articles, "
-           "sum(s.sources) AS sources "
+           "sum(e.score) AS score, any_value(s.articles) AS articles, "
+           "any_value(s.sources) AS sources "
            "FROM events e JOIN documents d ON d.doc_key = e.doc_key "
            "JOIN stories s ON s.story_key = d.doc_key "
            "WHERE e.actor_code IS NOT NULL AND e.recipient_code IS NOT NULL "
            f"AND e.day IS NOT NULL AND {cond} "
+           "GROUP BY period, actor, recipient, quad, s.story_key) "
+           "SELECT period, actor, recipient, quad, sum(events)::BIGINT AS events, "
+           "round(sum(score) / sum(events), 2) AS mean_score, "
+           "sum(articles)::BIGINT AS articles, sum(sources)::BIGINT AS sources FROM per_story "
            "GROUP BY ALL ORDER BY period, events DESC, actor, recipient, quad")
     return sql, params
 
