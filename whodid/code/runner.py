@@ -19,7 +19,7 @@ from whodid.records import Document, error_record
 if TYPE_CHECKING:
     from spacy.tokens import Doc
 
-BATCH_PER_PROCESS = 64  # documents per process in flight: fewer rounds, less idle at their ends
+BATCH_PER_PROCESS = 256  # documents per process in flight: fewer rounds, less idle at their ends
 BATCH_IN_PROCESS = 64  # documents read ahead when not in a pool
 # Documents parsed together through nlp.pipe: faster than one at a time, while larger
 # batches were slower and took much more memory (polnear articles: 8 +150 MiB, 64 +700 MiB).
