@@ -1,5 +1,5 @@
 """How well the coder places events, on the project's place annotations
-(annotations/places/news_dev.jsonl: news_dev events, stand-off, guide in
+(annotations/places/batch1.jsonl: news_dev events, stand-off, guide in
 annotations/places/README.md).
 
     python -m whodid.measure.places [--gold ../shared/data/dev/news_dev.jsonl]
@@ -26,7 +26,7 @@ from whodid.measure.evaluation import sentence_of
 from whodid.measure.gold import load_gold
 
 PROJECT = Path(__file__).resolve().parents[2]
-ANNOTATIONS = PROJECT / "annotations" / "places" / "news_dev.jsonl"
+ANNOTATIONS = PROJECT / "annotations" / "places" / "batch1.jsonl"
 GOLD = PROJECT.parent / "shared" / "data" / "dev" / "news_dev.jsonl"
 
 Record = dict[str, Any]
