@@ -94,6 +94,37 @@ def test_no_place_when_the_sentence_names_none_or_only_participants(coder):
     assert placed(coder, text, "attacked")["resolved_place"] == "Kabul"
 
 
+def test_a_named_site_the_gazetteer_lacks_is_placed_in_its_town_or_country(coder):
+    gaz = gazetteer()
+    lagos = next(p for p in gaz.lookup("Lagos") if p.country == "NGA" and p.precision == "city")
+    loc = placed(coder, "Police detained the activist at Lagos's Murtala Muhammed airport.",
+                 "detained")
+    assert (loc["extracted_place"], loc["precision"], loc["country_code"], loc["geonameid"],
+            loc["feature_class"]) == ("Murtala Muhammed airport", "site", "NGA",
+                                      lagos.geonameid, "S")
+    text = ("Lebanese police arrested dozens of students outside the Sanayeh Garden on "
+            "Friday, Lebanon's interior ministry said.")
+    loc = placed(coder, text, "arrested")
+    assert (loc["extracted_place"], loc["country_code"], loc["geonameid"], loc["lat"]) == (
+        "Sanayeh Garden", "LBN", None, None)  # a country is too coarse to stand for a site
+
+
+def test_a_place_after_in_locates_the_act_even_where_it_names_the_actor(coder):
+    text = "Kenyan traders in Mombasa protested against the new tax on Monday."
+    assert placed(coder, text, "protested")["resolved_place"] == "Mombasa"
+
+
+def test_a_spoken_act_is_where_it_was_said_and_an_act_on_a_journey_where_it_went(coder):
+    text = ("The Malian foreign minister told reporters in Bamako that French soldiers had "
+            "committed war crimes.")
+    loc = placed(coder, text, "crimes")
+    assert loc["resolved_place"] == "Bamako" and "of 'told', which reports" in loc["why"]
+    text = "The minister said in Paris that militants attacked a convoy."
+    assert placed(coder, text, "attacked") is None  # an act reported is not a spoken one
+    text = "The Turkish president flew to Baku and met his Azerbaijani counterpart."
+    assert placed(coder, text, "met")["resolved_place"] == "Baku"
+
+
 def test_places_change_nothing_else(coder):
     text = ("Kenyan police fired tear gas at protesters in the capital on Monday. "
             "The United States accused Iran of arming the rebels in Yemen.")

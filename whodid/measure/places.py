@@ -1,8 +1,9 @@
 """How well the coder places events, on the project's place annotations
-(annotations/places/batch1.jsonl: news_dev events, stand-off, guide in
+(annotations/places/batch*.jsonl: news_dev events, stand-off, guide in
 annotations/places/README.md).
 
     python -m whodid.measure.places [--gold ../shared/data/dev/news_dev.jsonl]
+                                    [--annotations FILE ...]
 
 Each annotated event is paired with the coder's event of the same type in the same
 sentence (in order), else with an unpaired event of that sentence; events left without a
@@ -10,7 +11,8 @@ partner are counted as not reached. On the pairs: how often the country of the p
 right, and how often the place itself is (the same GeoNames id; where the annotation has
 none, a place whose words overlap the annotated ones, in the right country). Figures are
 given for all annotated events and for each set of articles ("tuning": the rules were
-developed looking at them; "held-out": annotated after, never looked at for the rules)."""
+developed looking at them; "held-out": annotated after, looked at only as a whole for the
+rules; "held-out-2": annotated last, never looked at for the rules)."""
 
 from __future__ import annotations
 
@@ -26,23 +28,24 @@ from whodid.measure.evaluation import sentence_of
 from whodid.measure.gold import load_gold
 
 PROJECT = Path(__file__).resolve().parents[2]
-ANNOTATIONS = PROJECT / "annotations" / "places" / "batch1.jsonl"
+ANNOTATIONS = sorted((PROJECT / "annotations" / "places").glob("batch*.jsonl"))
 GOLD = PROJECT.parent / "shared" / "data" / "dev" / "news_dev.jsonl"
 
 Record = dict[str, Any]
 
 
-def load_annotations(path: Path) -> dict[str, list[Record]]:
-    """The annotated events by document id, in file order."""
+def load_annotations(paths: Sequence[Path]) -> dict[str, list[Record]]:
+    """The annotated events of the files by document id, in file order."""
     by_doc: dict[str, list[Record]] = defaultdict(list)
-    with path.open(encoding="utf-8") as fh:
-        for n, line in enumerate(fh, 1):
-            if line.strip():
-                try:
-                    rec = json.loads(line)
-                    by_doc[rec["doc"]].append(rec)
-                except (json.JSONDecodeError, KeyError) as exc:
-                    raise ValueError(f"{path}:{n}: not a place annotation ({exc})") from exc
+    for path in paths:
+        with path.open(encoding="utf-8") as fh:
+            for n, line in enumerate(fh, 1):
+                if line.strip():
+                    try:
+                        rec = json.loads(line)
+                        by_doc[rec["doc"]].append(rec)
+                    except (json.JSONDecodeError, KeyError) as exc:
+                        raise ValueError(f"{path}:{n}: not a place annotation ({exc})") from exc
     return by_doc
 
 
@@ -115,7 +118,7 @@ def _ratio(a: int, b: int) -> float | None:
     return round(a / b, 3) if b else None
 
 
-def evaluate(gold_path: Path, annotations: Path,
+def evaluate(gold_path: Path, annotations: Sequence[Path],
              code: Callable[[list[Record]], Iterable[list[Record]]]) -> dict[str, Any]:
     """Code the annotated articles with `code` (documents in, each one's event records out)
     and score their places."""
@@ -123,7 +126,7 @@ def evaluate(gold_path: Path, annotations: Path,
     docs = [d for d in load_gold(gold_path) if d["id"] in by_doc]
     missing = sorted(set(by_doc) - {d["id"] for d in docs})
     if missing:
-        raise ValueError(f"{gold_path}: no article {missing[0]!r} of {annotations}")
+        raise ValueError(f"{gold_path}: no article {missing[0]!r} of the place annotations")
     pairs = []
     for doc, events in zip(docs, code(docs), strict=True):
         pairs += pair(by_doc[doc["id"]], events, doc.get("sentences") or [])
@@ -177,10 +180,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     p = argparse.ArgumentParser(prog="python -m whodid.measure.places", description=__doc__,
                                 formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--gold", type=Path, default=GOLD, help="news_dev.jsonl (default: ../shared)")
-    p.add_argument("--annotations", type=Path, default=ANNOTATIONS)
+    p.add_argument("--annotations", type=Path, nargs="+", default=ANNOTATIONS,
+                   help="place annotation files (default: annotations/places/batch*.jsonl)")
     p.add_argument("--json", action="store_true", help="the figures as JSON")
     args = p.parse_args(argv)
-    for path in (args.gold, args.annotations):
+    for path in (args.gold, *args.annotations):
         if not path.exists():
             print(f"error: {path}: no such file", file=sys.stderr)
             return 2

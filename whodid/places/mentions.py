@@ -34,6 +34,9 @@ DIRECTIONS = {"north", "south", "east", "west", "northern", "southern", "eastern
               "northwest", "southeast", "southwest", "upper", "lower"}
 # children that start a clause of its own: a place inside it is that clause's
 OWN_CLAUSE = {"ccomp", "advcl", "relcl", "acl", "csubj", "parataxis", "xcomp", "conj", "pcomp"}
+# a nominal event's own relative clause saying where it took place ("talks held in Doha")
+OCCUR = {"hold", "take", "happen", "occur", "stage", "begin", "start", "unfold", "erupt",
+         "convene", "organize", "organise", "end", "conclude"}
 # how a nominal trigger hangs from the verb whose place it shares ("held talks in Seoul")
 NOMINAL = {"dobj", "nsubj", "nsubjpass", "attr", "oprd"}
 # "to" places a movement's event where it goes ("a visit to Kyiv", "travel to Honiara")
@@ -44,6 +47,16 @@ MOVEMENT = {"visit", "trip", "travel", "journey", "tour", "fly", "return", "go",
 PLACE_NOUNS = {"city", "town", "village", "province", "region", "district", "state", "area",
                "island", "port", "county", "capital", "towns", "cities", "villages",
                "districts", "provinces", "regions", "areas", "islands", "municipality"}
+# a named thing with one of these heads is a site ("Tahrir Square", "Sheremetyevo airport"),
+# placed by its owner ("Moscow's"), a place it is in, or the context
+SITE_WORDS = {"airport", "square", "palace", "house", "avenue", "street", "road", "boulevard",
+              "base", "stadium", "embassy", "consulate", "prison", "jail", "hospital", "bridge",
+              "mosque", "church", "cathedral", "temple", "hotel", "university", "camp",
+              "market", "shoal", "reef", "building", "headquarters", "crossing",
+              "checkpoint", "compound", "garden", "gardens", "park", "station", "plant"}
+# nouns of a part of a place: "on the South Lawn of the White House", "outskirts of Kyiv"
+PART_NOUNS = {"front", "outskirts", "centre", "center", "heart", "suburbs", "edge", "gates",
+              "streets", "grounds", "lawn", "steps", "entrance", "vicinity"}
 # demonym + one of these is the country's own ground ("Japanese waters")
 GROUND = {"waters", "territory", "airspace", "soil", "territorial", "land"}
 PLACE_LABELS = {"GPE", "LOC", "FAC"}
@@ -66,7 +79,7 @@ class Mention:
     name: str
     head: Token
     region_hint: bool = False
-    kind: str = "name"  # name | capital | country (the country/nation) | demonym
+    kind: str = "name"  # name | capital | country (the country/nation) | demonym | site
     code: str | None = None  # the country of a demonym
 
 
@@ -97,6 +110,29 @@ def find_mentions(sent: Span, gaz: Gazetteer, people: frozenset[str] = frozenset
 
 
 def _mention_at(tok: Token, ent: Span | None, gaz: Gazetteer) -> Mention | None:
+    known = _known_at(tok, ent, gaz)
+    return known if known is not None else _site_at(tok)
+
+
+def _site_at(tok: Token) -> Mention | None:
+    """A named site the gazetteer lacks: proper nouns before a site word ("Revolution
+    Square", "Hong Kong International Airport")."""
+    if tok.lower_ not in SITE_WORDS or tok.pos_ not in ("NOUN", "PROPN") or tok.dep_ in (
+            "compound", "flat"):
+        return None
+    start = tok.i
+    while start > tok.sent.start and tok.doc[start - 1].pos_ == "PROPN" and \
+            tok.doc[start - 1].head.i in range(start, tok.i + 1):
+        start -= 1
+    if start == tok.i:
+        return None
+    span = tok.doc[start:tok.i + 1]
+    return Mention(span.text, span.start_char, span.end_char, span.text, tok, kind="site")
+
+
+def _known_at(tok: Token, ent: Span | None, gaz: Gazetteer) -> Mention | None:
+    """A mention of a place the gazetteer knows, of "the capital", "the country" or a
+    country's ground, whose last word is `tok`."""
     if ent is None and tok.pos_ not in ("PROPN", "NOUN"):
         return None
     if tok.lower_ in ("capital", "country", "nation") and tok.pos_ == "NOUN" and any(
@@ -177,15 +213,17 @@ def _clause_nodes(trigger: Token) -> dict[int, int]:
     while stack:  # down, not into clauses of their own nor (but for a movement) into whom
         tok, d = stack.pop()  # an act goes to ("pledged aid to returnees in X")
         for child in tok.children:
-            if child.dep_ in OWN_CLAUSE and child.pos_ in ("VERB", "AUX"):
-                continue
+            if child.dep_ in OWN_CLAUSE and child.pos_ in ("VERB", "AUX") and not (
+                    tok is trigger and child.dep_ in ("relcl", "acl")
+                    and child.lemma_.lower() in OCCUR):
+                continue  # but "the meeting, held in Asmara": where the meeting was
             if not moves and (child.dep_ == "dative" or child.lower_ == "to"
                               and child.dep_ == "prep"):
                 continue
             if child.i not in dist:
                 dist[child.i] = d + 1
                 stack.append((child, d + 1))
-    if trigger.dep_ in NOMINAL and trigger.head is not trigger:  # a noun's verb
+    if trigger.dep_ in NOMINAL and trigger.head.i != trigger.i:  # a noun's verb
         dist.setdefault(trigger.head.i, 1)
     elif trigger.dep_ == "pobj" and trigger.head.lower_ == "of":  # "hours of gunfire in X"
         dist.setdefault(trigger.head.head.i, 1)
@@ -195,11 +233,11 @@ def _clause_nodes(trigger: Token) -> dict[int, int]:
 def _anchor(m: Mention) -> tuple[Token, str] | None:
     """Where the mention hangs and how: (token, "locative" | "modifier" | "object")."""
     head = m.head
-    while head.dep_ in ("appos", "conj") and head.head is not head:
+    while head.dep_ in ("appos", "conj") and head.head.i != head.i:
         head = head.head
-    if (head.dep_ == "pobj" and head.head.lower_ == "of" and head.head.head.lower_ in
-            PLACE_NOUNS):  # "in the city of Potosi"
-        head = head.head.head
+    if (head.dep_ == "pobj" and head.head.lower_ == "of" and (
+            head.head.head.lower_ in PLACE_NOUNS | PART_NOUNS | SITE_WORDS)):
+        head = head.head.head  # "in the city of Potosi", "on the lawn of the White House"
     if head.dep_ == "pobj" and (head.head.lower_ in LOCATIVE or head.head.lower_ == "to" and
                                 head.head.head.lemma_.lower() in MOVEMENT):
         return head.head.head, "locative"
@@ -212,19 +250,36 @@ def _anchor(m: Mention) -> tuple[Token, str] | None:
     return None
 
 
-def event_mentions(trigger: Token, mentions: list[Mention]) -> list[tuple[int, str, Mention]]:
-    """The mentions that place the event of `trigger`: (distance, how, mention), nearest
-    first."""
+def _trip(trigger: Token) -> Token | None:
+    """The journey an act was the purpose or the sequel of: "flew to Cairo *to meet* X",
+    "visited Kyiv *and pledged* aid" take place where the journey went."""
+    head = trigger.head
+    if trigger.dep_ in ("conj", "advcl", "xcomp") and head.i != trigger.i and \
+            head.pos_ == "VERB" and head.lemma_.lower() in MOVEMENT:
+        return head
+    return None
+
+
+def event_mentions(trigger: Token, mentions: list[Mention],
+                   clause: Token | None = None) -> list[tuple[int, str, Mention]]:
+    """The mentions that place the event of `trigger` (or, further, of the `clause` verb
+    whose place it shares): (distance, how, mention), nearest first."""
     nodes = _clause_nodes(trigger)
+    own = {trigger.i}  # what a place may be the object or modifier of
+    trip = _trip(trigger)
+    if trip is not None:
+        own.add(trip.i)
+    for verb in (clause, trip):
+        if verb is not None:
+            for i, d in _clause_nodes(verb).items():
+                nodes.setdefault(i, d + 1)
     out = []
     for m in mentions:
         anchor = _anchor(m)
         if anchor is None:
             continue
         tok, how = anchor
-        if how == "modifier" and tok.i != trigger.i:
-            continue
-        if how == "object" and tok.i != trigger.i:
+        if how in ("modifier", "object") and tok.i not in own:
             continue
         if tok.i in nodes:
             out.append((nodes[tok.i], how, m))

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from whodid.places.gazetteer import Gazetteer, Place, key
 from whodid.places.mentions import Mention
@@ -64,6 +64,8 @@ def resolve(m: Mention, gaz: Gazetteer, ctx: Context) -> tuple[Place, str] | Non
     if m.kind == "demonym":
         place = gaz.countries.get(m.code or "")
         return (place, f"'{m.name}' is of {m.code}") if place else None
+    if m.kind == "site":
+        return _site(m, gaz, ctx)
     if m.kind in ("capital", "country"):
         owner = next((c for c in m.head.children if c.dep_ == "poss"), None)
         places = gaz.lookup(owner.text) if owner is not None else []
@@ -92,6 +94,39 @@ def resolve(m: Mention, gaz: Gazetteer, ctx: Context) -> tuple[Place, str] | Non
     if others:
         reason += f", chosen of {len(places)} namesakes: " + (", ".join(why) or "the largest")
     return place, reason
+
+
+def _site(m: Mention, gaz: Gazetteer, ctx: Context) -> tuple[Place, str] | None:
+    """A site the gazetteer lacks, in the place that owns it ("Moscow's"), the place it is
+    said to be in ("in Havana"), else in the country of the context."""
+    doc = m.head.doc
+    owners = [c for c in m.head.children if c.dep_ == "poss"] + [
+        g for p in m.head.children if p.dep_ == "prep" and p.lower_ in ("in", "of")
+        for g in p.children if g.dep_ == "pobj"]
+    for owner in owners:
+        words = doc[owner.left_edge.i:owner.i + 1]
+        name = " ".join(t.text for t in words if t.lower_ != "the" and t.tag_ != "POS")
+        if not gaz.lookup(name):
+            continue
+        found = resolve(Mention(name, words.start_char, words.end_char, name, owner), gaz, ctx)
+        if found is not None:
+            return _site_in(m, found[0]), f"a site in {found[0].name}: {found[1]}"
+    found = _in_context(gaz, ctx, "country")
+    if found is None:
+        return None
+    place, why = found
+    return _site_in(m, place), f"a site in {place.name} ({why.split(', ', 1)[-1]})"
+
+
+def _site_in(m: Mention, where: Place) -> Place:
+    """The site `m` names, inside `where`: a town's id and position stand for it, a
+    region's or a country's do not (too coarse)."""
+    town = where.precision in ("city", "site")
+    return replace(where, name=m.text, precision="site",
+                   feature_class="S", feature_code="", population=0,
+                   geonameid=where.geonameid if town else None,
+                   lat=where.lat if town else None, lon=where.lon if town else None,
+                   source=f"a site in {where.name}")
 
 
 def _stray(place: Place, ctx: Context) -> bool:

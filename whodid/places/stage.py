@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any
 
+from whodid.code import roles
 from whodid.code.candidate import Candidate
 from whodid.code.context import DocumentContext
 from whodid.code.pipeline import register_stage
@@ -24,6 +25,8 @@ from whodid.places.resolve import Context, resolve
 # prepositions that also name whom an act is aimed at ("called on", "pressure over")
 WEAK = {"on", "over", "into", "onto", "toward", "towards", "to"}
 VISITS = {"visit", "tour", "host", "enter"}
+# events that are acts of speech: made where they were said
+SPOKEN = {"ACCUSE", "REJECT", "REQUEST", "THREATEN"}
 
 
 @register_stage("places", document=True)
@@ -48,7 +51,8 @@ def places(ctx: DocumentContext, cands: list[Candidate]) -> list[Candidate]:
     for cand in cands:
         if cand.live:
             mentions, countries = by_sentence.get(cand.sent.start_char, ([], set()))
-            cand.place = place_of(cand, mentions, countries, document)
+            cand.place = place_of(cand, mentions, countries, document,
+                                  ctx.lexicon.speech_verbs)
     return cands
 
 
@@ -56,18 +60,34 @@ places.prepare = gazetteer  # type: ignore[attr-defined]  # build it when the co
 
 
 def place_of(cand: Candidate, mentions: list[Mention], countries: set[str],
-             document: Counter[str]) -> dict[str, Any] | None:
+             document: Counter[str], speech_verbs: frozenset[str] = frozenset()
+             ) -> dict[str, Any] | None:
     """The event_loc of a candidate: its nearest place mention that is not one of its
-    participants, resolved in the context of its participants, sentence and document."""
+    participants, resolved in the context of its participants, sentence and document. A
+    spoken act (an accusation, a demand ...) made in a reported clause is where it was said
+    ("told reporters in Hanoi that ...")."""
+    clause = _clause_verb(cand)
+    found = _place_from(cand, event_mentions(cand.token, mentions, clause), countries, document,
+                        f"'{cand.token.text}'")
+    if found is None and cand.event in SPOKEN:
+        verb = roles.speech_verb(clause or cand.token, speech_verbs)
+        if verb is not None:
+            found = _place_from(cand, event_mentions(verb, mentions), countries, document,
+                                f"'{verb.text}', which reports '{cand.token.text}'")
+    return found
+
+
+def _place_from(cand: Candidate, found: list[tuple[int, str, Mention]], countries: set[str],
+                document: Counter[str], of: str) -> dict[str, Any] | None:
     gaz = gazetteer()
     taken = {(e.start, e.end) for e in [*cand.actors, *cand.claimant]}
     acted_on = {(e.start, e.end) for e in cand.recipients}
     participants = {e.code for e in [*cand.actors, *cand.recipients]
                     if e.code in gaz.countries}
     context = Context(participants, countries, document)
-    for _, how, m in event_mentions(cand.token, mentions):
-        if any(s < m.end and m.start < e for s, e in taken):
-            continue
+    for _, how, m in found:
+        if any(s < m.end and m.start < e for s, e in taken) and not _locates(how, m):
+            continue  # "Russia accused ...": a participant; "hundreds in Tunis": a place
         if _acted_on(how, m, cand) and any(s < m.end and m.start < e for s, e in acted_on):
             continue  # "called on the US", "the Kyiv government": a participant
         found = resolve(m, gaz, context)
@@ -77,8 +97,27 @@ def place_of(cand: Candidate, mentions: list[Mention], countries: set[str],
         if how == "object" and place.precision == "country" and any(
                 s < m.end and m.start < e for s, e in acted_on):
             continue  # "invaded Ukraine": a state acted on, not a place
-        return event_loc(m, place, f"{how} '{m.text}' of '{cand.token.text}'; {why}")
+        return event_loc(m, place, f"{how} '{m.text}' of {of}; {why}")
     return None
+
+
+def _clause_verb(cand: Candidate):
+    """For an event a model found from the sentence as a whole (its trigger the word that
+    weighs most, maybe a noun of its participants), the verb of that word's clause: the
+    event shares its place."""
+    entry = cand.match.entry
+    if not (entry.synthetic and entry.source == "model") or cand.token.pos_ in ("VERB", "AUX"):
+        return None
+    tok = cand.token
+    while tok.pos_ not in ("VERB", "AUX") and tok.head.i != tok.i:
+        tok = tok.head
+    return tok if tok.pos_ in ("VERB", "AUX") else None
+
+
+def _locates(how: str, m: Mention) -> bool:
+    """A mention after "in", "at", "near" ...: a place even where it is also a participant."""
+    prep = m.head.head if m.head.dep_ == "pobj" else None
+    return how == "locative" and prep is not None and prep.lower_ not in WEAK
 
 
 def _acted_on(how: str, m: Mention, cand: Candidate) -> bool:
