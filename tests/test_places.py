@@ -125,6 +125,22 @@ def test_a_spoken_act_is_where_it_was_said_and_an_act_on_a_journey_where_it_went
     assert placed(coder, text, "met")["resolved_place"] == "Baku"
 
 
+def test_an_opening_locative_sets_the_scene_of_the_whole_sentence(coder):
+    text = "In Bolivia, opposition parties said they would boycott the new parliament."
+    loc = placed(coder, text, "boycott")
+    assert loc["resolved_place"] == "Bolivia" and "opens it" in loc["why"]
+    # a place later in the sentence is its own clause's, not the sentence's
+    text = "Opposition parties said they would boycott the new parliament, speaking in Bolivia."
+    assert placed(coder, text, "boycott") is None
+
+
+def test_a_country_name_is_the_country_not_a_town_named_after_it(coder):
+    text = ("The United States rejected any military action against smugglers in Mexico, "
+            "the State Department said.")
+    loc = placed(coder, text, "rejected")
+    assert (loc["resolved_place"], loc["country_code"]) == ("Mexico", "MEX")
+
+
 def test_places_change_nothing_else(coder):
     text = ("Kenyan police fired tear gas at protesters in the capital on Monday. "
             "The United States accused Iran of arming the rebels in Yemen.")

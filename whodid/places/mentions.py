@@ -23,6 +23,8 @@ from whodid.places.gazetteer import REGION_WORDS, Gazetteer, key
 LOCATIVE = {"in", "at", "near", "outside", "inside", "across", "around", "within", "throughout",
             "along", "off", "over", "into", "onto", "on", "nearby", "beyond", "towards",
             "toward"}
+# these name whom an act is aimed at as often as where ("called on", "pressure over")
+WEAK_LOCATIVE = {"on", "over", "into", "onto", "toward", "towards"}
 # verbs whose object is the place they happen at ("visited Moscow", "shelled Kherson")
 PLACE_OBJECT_VERBS = {"visit", "tour", "attack", "strike", "hit", "shell", "bomb", "raid",
                       "storm", "invade", "enter", "capture", "seize", "occupy", "bombard",
@@ -56,7 +58,8 @@ SITE_WORDS = {"airport", "square", "palace", "house", "avenue", "street", "road"
               "checkpoint", "compound", "garden", "gardens", "park", "station", "plant"}
 # nouns of a part of a place: "on the South Lawn of the White House", "outskirts of Kyiv"
 PART_NOUNS = {"front", "outskirts", "centre", "center", "heart", "suburbs", "edge", "gates",
-              "streets", "grounds", "lawn", "steps", "entrance", "vicinity"}
+              "streets", "grounds", "lawn", "steps", "entrance", "vicinity", "courtyard",
+              "premises"}
 # demonym + one of these is the country's own ground ("Japanese waters")
 GROUND = {"waters", "territory", "airspace", "soil", "territorial", "land"}
 PLACE_LABELS = {"GPE", "LOC", "FAC"}
@@ -236,7 +239,7 @@ def _anchor(m: Mention) -> tuple[Token, str] | None:
     while head.dep_ in ("appos", "conj") and head.head.i != head.i:
         head = head.head
     if (head.dep_ == "pobj" and head.head.lower_ == "of" and (
-            head.head.head.lower_ in PLACE_NOUNS | PART_NOUNS | SITE_WORDS)):
+            head.head.head.lower_ in PLACE_NOUNS | PART_NOUNS)):
         head = head.head.head  # "in the city of Potosi", "on the lawn of the White House"
     if head.dep_ == "pobj" and (head.head.lower_ in LOCATIVE or head.head.lower_ == "to" and
                                 head.head.head.lemma_.lower() in MOVEMENT):
@@ -258,6 +261,21 @@ def _trip(trigger: Token) -> Token | None:
             head.pos_ == "VERB" and head.lemma_.lower() in MOVEMENT:
         return head
     return None
+
+
+def scene(m: Mention) -> bool:
+    """A locative that opens the sentence and sets the scene of all it tells ("In Georgia,
+    the parties announced they would boycott ...")."""
+    head = m.head
+    while head.dep_ in ("appos", "conj") and head.head.i != head.i:
+        head = head.head
+    prep = head.head
+    if head.dep_ != "pobj" or prep.lower_ not in LOCATIVE - WEAK_LOCATIVE:
+        return False
+    sent = prep.sent
+    first = next((t for t in sent if not t.is_punct and not t.is_space), None)
+    return first is not None and first.i == prep.i and prep.head.dep_ == "ROOT" and any(
+        t.text == "," for t in prep.doc[head.i + 1:prep.head.i])
 
 
 def event_mentions(trigger: Token, mentions: list[Mention],

@@ -84,6 +84,8 @@ def resolve(m: Mention, gaz: Gazetteer, ctx: Context) -> tuple[Place, str] | Non
         return None
     capital = m.head.lower_ == "capital"
     own = next((p.country for p in places if p.precision == "country"), None)
+    if own is not None:  # "Mexico" is the country, not a town in Missouri named after it
+        places = [p for p in places if p.precision != "city"]
     scored = [(score(p, ctx, m.region_hint, capital, m.name, own), k, p)
               for k, p in enumerate(places)]
     (_best, why), _, place = max(scored, key=lambda x: (x[0][0], -x[1]))

@@ -15,15 +15,17 @@ from whodid.code.pipeline import register_stage
 from whodid.places.gazetteer import Place, gazetteer, key
 from whodid.places.mentions import (
     MOVEMENT,
+    WEAK_LOCATIVE,
     Mention,
     event_mentions,
     find_mentions,
     place_entities,
+    scene,
 )
 from whodid.places.resolve import Context, resolve
 
-# prepositions that also name whom an act is aimed at ("called on", "pressure over")
-WEAK = {"on", "over", "into", "onto", "toward", "towards", "to"}
+# prepositions that also name whom an act is aimed at ("called on", "pressure over", "to")
+WEAK = WEAK_LOCATIVE | {"to"}
 VISITS = {"visit", "tour", "host", "enter"}
 # events that are acts of speech: made where they were said
 SPOKEN = {"ACCUSE", "REJECT", "REQUEST", "THREATEN"}
@@ -74,6 +76,9 @@ def place_of(cand: Candidate, mentions: list[Mention], countries: set[str],
         if verb is not None:
             found = _place_from(cand, event_mentions(verb, mentions), countries, document,
                                 f"'{verb.text}', which reports '{cand.token.text}'")
+    if found is None:
+        framing = [(0, "locative", m) for m in mentions if scene(m)]
+        found = _place_from(cand, framing, countries, document, "the sentence (it opens it)")
     return found
 
 
