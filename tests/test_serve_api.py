@@ -216,10 +216,13 @@ def test_openapi_and_api_reference_page(client):
 
 def test_read_only_server_refuses_writes_and_opens_the_file_read_only(client, db):
     before = counts(connect(db, read_only=True))
-    r = client.post("/api/documents", json={"text": "Chile sanctioned Bolivia on Monday."})
-    assert r.status_code == 403 and r.json()["error"] == "read_only"
-    assert "--token" in r.json()["detail"]
+    for headers in ({}, {"Authorization": "Bearer anything"}, {"X-Whodid-Token": "x"}):
+        r = client.post("/api/documents", json={"text": "Chile sanctioned Bolivia on Monday."},
+                        headers=headers)
+        assert r.status_code == 401 and r.json()["error"] == "unauthorized", headers
+        assert "--token" in r.json()["detail"] and "read-only" in r.json()["detail"]
     assert counts(connect(db, read_only=True)) == before
+    assert client.get("/api/events?text=Chile").json()["total"] == 0
     reader: Reader = client.app.state.reader
     with pytest.raises(Exception, match="read-only"):
         reader.con.execute("DELETE FROM events")

@@ -49,7 +49,7 @@ class Settings:
     threads: int | None = None  # DuckDB threads (default: its own)
 
 
-_KINDS = {400: "bad_request", 401: "unauthorized", 403: "read_only", 404: "not_found",
+_KINDS = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found",
           405: "method_not_allowed", 413: "too_large", 422: "bad_request",
           500: "internal_error", 503: "timeout"}
 
