@@ -1,0 +1,111 @@
+"""Pages of events and of dyads answered from the server's index (whodid.serve.index): the
+matching events are found, counted, sorted and aggregated on the index's integer columns,
+and only the page's rows are read from the store, by number. The answers are those of the
+store's own queries (whodid.store.queries), which `whodid.serve.data` asks when the index
+cannot answer (a filter on words, a document or a place; a sort by a column it lacks)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from whodid.serve.index import SORTS, Index, source
+from whodid.serve.reader import Reader
+from whodid.store.queries import FLAT_COLUMNS, PERIODS, EventFilter
+
+# the flat columns read from the store for a page's rows; articles and sources from the index
+_STORED = [(name, expr) for name, expr in FLAT_COLUMNS if not expr.startswith("s.")]
+
+
+def event_page(reader: Reader, index: Index, filt: EventFilter, sort: str, limit: int,
+               offset: int) -> tuple[list[str], list[tuple[Any, ...]], int] | None:
+    """(columns, rows, total) of one page of events sorted by `sort` (a flat column, `-name`
+    descending), or None when the index cannot answer."""
+    column = sort.lstrip("-")
+    where = index.conditions(filt)
+    if where is None or column not in SORTS:
+        return None
+    conds, entities = where
+    order = f"{SORTS[column]} {'DESC' if sort.startswith('-') else 'ASC'} NULLS LAST"
+    src = source(conds, entities, stories=order.startswith("s."))
+    filtered = bool(conds or entities)
+    _, picked = reader.index_rows(
+        index, "SELECT e.event_no, e.doc_seq, e.story"
+        + (", count(*) OVER ()" if filtered else "")
+        + f" {src} ORDER BY {order}, e.event_no LIMIT ? OFFSET ?", [limit, offset])
+    if not filtered:
+        total = index.events
+    elif picked:
+        total = int(picked[0][3])
+    else:  # past the last match
+        total = int(reader.index_rows(index, f"SELECT count(*) {src}")[1][0][0])
+    columns = [name for name, _ in FLAT_COLUMNS]
+    if not picked:
+        return columns, [], total
+    # the page's rows from the store by number (its event columns only: a wide row of the
+    # file costs a decompressed vector per column), the rest from the index
+    cols = ", ".join(f"{expr} AS {name}" for name, expr in _STORED if expr.startswith("e."))
+    _, stored = reader.rows(f"SELECT {cols} FROM events e WHERE e.event_no = ANY(?::BIGINT[])",
+                            [[r[0] for r in picked]])
+    _, docs = reader.index_rows(
+        index, "SELECT seq, published, title, url, source, duplicate_of FROM doc_page "
+        "WHERE seq = ANY(?::BIGINT[])", [list({r[1] for r in picked})])
+    _, counted = reader.index_rows(
+        index, "SELECT story, articles, sources FROM stories WHERE story = ANY(?::INTEGER[])",
+        [list({r[2] for r in picked})])
+    by_doc = {row[0]: row[1:] for row in docs}
+    by_story = {row[0]: row[1:] for row in counted}
+    by_number = {row[0]: row for row in stored}
+    rows = [by_number[no] + by_doc[seq] + by_story[story] for no, seq, story, *_ in picked]
+    return columns, rows, total
+
+
+DYAD_ORDER = "period, events DESC, actor, recipient, quad"
+
+
+def dyad_page(reader: Reader, index: Index, filt: EventFilter, period: str, by_sector: bool,
+              order: str, limit: int, offset: int
+              ) -> tuple[list[str], list[tuple[Any, ...]], int] | None:
+    """(columns, rows, total) of one page of `whodid dyads` (queries.dyads_sql), ordered by
+    `order` (an ORDER BY over its columns), or None when the index cannot answer."""
+    where = index.conditions(EventFilter(**{**filt.__dict__, "unique": True}))
+    if where is None:
+        return None
+    conds, entities = where
+    conds = [*conds, "e.actor_code_id IS NOT NULL", "e.recipient_code_id IS NOT NULL",
+             "e.day IS NOT NULL"]
+    if by_sector:  # a side is the text code/sector: grouped by that text, as the store does
+        sides = ("xa.value || coalesce('/' || xas.value, '')",
+                 "xr.value || coalesce('/' || xrs.value, '')")
+        joins = ("JOIN dict_actor_code xa ON xa.id = e.actor_code_id "
+                 "LEFT JOIN dict_actor_sector xas ON xas.id = e.actor_sector_id "
+                 "JOIN dict_recipient_code xr ON xr.id = e.recipient_code_id "
+                 "LEFT JOIN dict_recipient_sector xrs ON xrs.id = e.recipient_sector_id ")
+        src = source(conds, entities, joins=joins)
+        names = "a AS actor, r AS recipient"
+        decode = ""
+    else:  # a code is its dictionary number until the page is chosen
+        sides = ("e.actor_code_id", "e.recipient_code_id")
+        src = source(conds, entities)
+        names = "xa.value AS actor, xr.value AS recipient"
+        decode = ("JOIN dict_actor_code xa ON xa.id = agg.a "
+                  "JOIN dict_recipient_code xr ON xr.id = agg.r ")
+    # per story first, so that a story's articles and sources count once however many of the
+    # dyad's events it reports; the period is the start of the day, ISO week, month or year,
+    # written as the store writes it once the rows are counted
+    sql = (f"WITH per_story AS (SELECT date_trunc('{period}', e.day) AS p, {sides[0]} AS a, "
+           f"{sides[1]} AS r, e.quad_code AS quad, count(*) AS events, "
+           f"sum(e.score) AS score, e.story {src} GROUP BY p, a, r, quad, e.story), "
+           "agg AS (SELECT p, a, r, quad, sum(events)::BIGINT AS events, "
+           "round(sum(score) / sum(events), 2) AS mean_score, "
+           "sum(s.articles)::BIGINT AS articles, sum(s.sources)::BIGINT AS sources "
+           "FROM per_story JOIN stories s ON s.story = per_story.story GROUP BY ALL), "
+           f"named AS (SELECT strftime(p, '{PERIODS[period]}') AS period, {names}, quad, "
+           f"events, mean_score, articles, sources FROM agg {decode}) ")
+    columns, rows = reader.index_rows(
+        index, sql + f"SELECT *, count(*) OVER () AS _total FROM named ORDER BY {order}, "
+        f"{DYAD_ORDER} LIMIT ? OFFSET ?", [limit, offset])
+    if rows:
+        total = int(rows[0][-1])
+    else:
+        total = int(reader.index_rows(index, sql + "SELECT count(*) FROM named")[1][0][0])
+    return columns[:-1], [r[:-1] for r in rows], total
