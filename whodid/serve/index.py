@@ -14,7 +14,8 @@ cannot change under a server that holds it: DuckDB locks the file against other 
 - `kinds`: the distinct entities (code, sector, name, words), and `ent`: (kind, role, event)
   sorted by kind, so that an entity filter is evaluated on the few distinct entities and then
   reads only the rows of those that match;
-- `stories`: per story, the documents and distinct sources that carried it.
+- each event row also carries its story's `articles` and `sources`: the documents and the
+  distinct sources that carried the story.
 
 `conditions` turns an `EventFilter` into conditions over `ev` (or None when the filter uses
 what the index does not hold: words of the sentence, a document, a place), evaluating the
@@ -38,7 +39,7 @@ ROLES = {"actor": 1, "recipient": 2}  # any other role is 3: no filter asks for 
 
 # what a page of events can be sorted by with the index alone (a flat column -> ev expression)
 SORTS = {"event_no": "e.event_no", "date": "e.day", "quad_code": "e.quad_code",
-         "score": "e.score", "articles": "s.articles", "sources": "s.sources",
+         "score": "e.score", "articles": "e.articles", "sources": "e.sources",
          **{column: f"e.{name}" for name, column in CODED}}
 
 _BUILD = [
@@ -62,12 +63,11 @@ _DERIVE = [
     *[f"CREATE TABLE dict_{column} AS SELECT {column} AS value, (row_number() OVER "
       f"(ORDER BY {column}))::INTEGER AS id FROM (SELECT DISTINCT {column} FROM ev0 "
       f"WHERE {column} IS NOT NULL)" for _, column in CODED],
-    "CREATE TABLE ev AS SELECT e.event_no, d.seq AS doc_seq, k.story, "
-    "d.duplicate_of IS NULL AS first, f.seq AS first_seq, e.day, e.quad_code, e.score, "
+    "CREATE TABLE ev AS SELECT e.event_no, d.seq AS doc_seq, k.story, st.articles, st.sources, "
+    "d.duplicate_of IS NULL AS first, e.day, e.quad_code, e.score, "
     + ", ".join(f"x_{column}.id AS {name}" for name, column in CODED)
     + " FROM ev0 e JOIN docs d ON d.doc_key = e.doc_key "
-    "JOIN story_keys k ON k.story_key = d.story_key "
-    "LEFT JOIN docs f ON f.doc_key = d.duplicate_of "
+    "JOIN story_keys k ON k.story_key = d.story_key JOIN stories st ON st.story = k.story "
     + " ".join(f"LEFT JOIN dict_{column} x_{column} ON x_{column}.value = e.{column}"
                for _, column in CODED)
     + " ORDER BY e.event_no",
@@ -88,6 +88,7 @@ _DERIVE = [
     "f.doc_id AS duplicate_of FROM docs d LEFT JOIN docs f ON f.doc_key = d.duplicate_of "
     "ORDER BY d.seq"),
     "DROP TABLE ev0", "DROP TABLE ent0", "DROP TABLE docs", "DROP TABLE story_keys",
+    "DROP TABLE stories",
 ]
 
 
@@ -166,10 +167,9 @@ class Index:
         return conds, entities
 
 
-def source(conds: list[str], entities: list[tuple[int, str, str]], stories: bool = False,
-           joins: str = "") -> str:
+def source(conds: list[str], entities: list[tuple[int, str, str]], joins: str = "") -> str:
     """FROM ... WHERE ... over the index for these conditions (aliased `e`, with the columns
-    of `ev`), each event once; with its story's counts when asked, and `joins`. With entity
+    of `ev`), each event once, with `joins`. With entity
     conditions, the rows of the one with fewest rows are read, each event once, and the other
     entity conditions are semi-joins."""
     where = list(conds)
@@ -182,6 +182,4 @@ def source(conds: list[str], entities: list[tuple[int, str, str]], stories: bool
         where = []
     else:
         sql = "FROM ev e "
-    if stories:
-        sql += "JOIN stories s ON s.story = e.story "
     return sql + joins + "WHERE " + (" AND ".join(where) or "TRUE")

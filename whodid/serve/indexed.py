@@ -25,37 +25,37 @@ def event_page(reader: Reader, index: Index, filt: EventFilter, sort: str, limit
     if where is None or column not in SORTS:
         return None
     conds, entities = where
-    order = f"{SORTS[column]} {'DESC' if sort.startswith('-') else 'ASC'} NULLS LAST"
-    src = source(conds, entities, stories=order.startswith("s."))
+    direction = f"{'DESC' if sort.startswith('-') else 'ASC'} NULLS LAST"
+    order = f"{SORTS[column]} {direction}"
+    src = source(conds, entities)
     filtered = bool(conds or entities)
+    # the page chosen on the index, with its documents' and stories' columns; then its event
+    # columns from the store by number (a wide row of the file costs a decompressed vector
+    # per column: only the page's rows are read)
     _, picked = reader.index_rows(
-        index, "SELECT e.event_no, e.doc_seq, e.story"
-        + (", count(*) OVER ()" if filtered else "")
-        + f" {src} ORDER BY {order}, e.event_no LIMIT ? OFFSET ?", [limit, offset])
+        index, f"WITH page AS (SELECT e.event_no, e.doc_seq, e.articles, e.sources, "
+        f"{SORTS[column]} AS _k"
+        + (", count(*) OVER () AS _total" if filtered else "")
+        + f" {src} ORDER BY {order}, e.event_no LIMIT ? OFFSET ?) "
+        "SELECT p.event_no, d.published, d.title, d.url, d.source, d.duplicate_of, "
+        "p.articles, p.sources" + (", p._total" if filtered else "")
+        + " FROM page p JOIN doc_page d ON d.seq = p.doc_seq "
+        f"ORDER BY p._k {direction}, p.event_no",
+        [limit, offset])
     if not filtered:
         total = index.events
     elif picked:
-        total = int(picked[0][3])
+        total = int(picked[0][8])
     else:  # past the last match
         total = int(reader.index_rows(index, f"SELECT count(*) {src}")[1][0][0])
     columns = [name for name, _ in FLAT_COLUMNS]
     if not picked:
         return columns, [], total
-    # the page's rows from the store by number (its event columns only: a wide row of the
-    # file costs a decompressed vector per column), the rest from the index
     cols = ", ".join(f"{expr} AS {name}" for name, expr in _STORED if expr.startswith("e."))
     _, stored = reader.rows(f"SELECT {cols} FROM events e WHERE e.event_no = ANY(?::BIGINT[])",
                             [[r[0] for r in picked]])
-    _, docs = reader.index_rows(
-        index, "SELECT seq, published, title, url, source, duplicate_of FROM doc_page "
-        "WHERE seq = ANY(?::BIGINT[])", [list({r[1] for r in picked})])
-    _, counted = reader.index_rows(
-        index, "SELECT story, articles, sources FROM stories WHERE story = ANY(?::INTEGER[])",
-        [list({r[2] for r in picked})])
-    by_doc = {row[0]: row[1:] for row in docs}
-    by_story = {row[0]: row[1:] for row in counted}
     by_number = {row[0]: row for row in stored}
-    rows = [by_number[no] + by_doc[seq] + by_story[story] for no, seq, story, *_ in picked]
+    rows = [by_number[r[0]] + tuple(r[1:8]) for r in picked]
     return columns, rows, total
 
 
@@ -94,11 +94,12 @@ def dyad_page(reader: Reader, index: Index, filt: EventFilter, period: str, by_s
     # written as the store writes it once the rows are counted
     sql = (f"WITH per_story AS (SELECT date_trunc('{period}', e.day) AS p, {sides[0]} AS a, "
            f"{sides[1]} AS r, e.quad_code AS quad, count(*) AS events, "
-           f"sum(e.score) AS score, e.story {src} GROUP BY p, a, r, quad, e.story), "
+           "sum(e.score) AS score, any_value(e.articles) AS articles, "
+           f"any_value(e.sources) AS sources {src} GROUP BY p, a, r, quad, e.story), "
            "agg AS (SELECT p, a, r, quad, sum(events)::BIGINT AS events, "
            "round(sum(score) / sum(events), 2) AS mean_score, "
-           "sum(s.articles)::BIGINT AS articles, sum(s.sources)::BIGINT AS sources "
-           "FROM per_story JOIN stories s ON s.story = per_story.story GROUP BY ALL), "
+           "sum(articles)::BIGINT AS articles, sum(sources)::BIGINT AS sources "
+           "FROM per_story GROUP BY ALL), "
            f"named AS (SELECT strftime(p, '{PERIODS[period]}') AS period, {names}, quad, "
            f"events, mean_score, articles, sources FROM agg {decode}) ")
     columns, rows = reader.index_rows(
