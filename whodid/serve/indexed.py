@@ -59,17 +59,24 @@ def event_page(reader: Reader, index: Index, filt: EventFilter, sort: str, limit
     return columns, rows, total
 
 
-DYAD_ORDER = "period, events DESC, actor, recipient, quad"
+# the dyads' order on the aggregate's own keys: a period's start sorts as its text (four-digit
+# years, zero-padded), a code's dictionary number as the code (numbered in that order)
+DYAD_KEYS = {"period": "p", "actor": "a", "recipient": "r"}
+DYAD_ORDER = "p, events DESC, a, r, quad"
 
 
 def dyad_page(reader: Reader, index: Index, filt: EventFilter, period: str, by_sector: bool,
-              order: str, limit: int, offset: int
+              sort: str, limit: int, offset: int
               ) -> tuple[list[str], list[tuple[Any, ...]], int] | None:
     """(columns, rows, total) of one page of `whodid dyads` (queries.dyads_sql), ordered by
-    `order` (an ORDER BY over its columns), or None when the index cannot answer."""
+    `sort` (a column, `-name` descending; checked by the caller), or None when the index
+    cannot answer."""
     where = index.conditions(EventFilter(**{**filt.__dict__, "unique": True}))
     if where is None:
         return None
+    column = sort.lstrip("-")
+    order = (f"{DYAD_KEYS.get(column, column)} {'DESC' if sort.startswith('-') else 'ASC'} "
+             f"NULLS LAST, {DYAD_ORDER}")
     conds, entities = where
     conds = [*conds, "e.actor_code_id IS NOT NULL", "e.recipient_code_id IS NOT NULL",
              "e.day IS NOT NULL"]
@@ -87,11 +94,11 @@ def dyad_page(reader: Reader, index: Index, filt: EventFilter, period: str, by_s
         sides = ("e.actor_code_id", "e.recipient_code_id")
         src = source(conds, entities)
         names = "xa.value AS actor, xr.value AS recipient"
-        decode = ("JOIN dict_actor_code xa ON xa.id = agg.a "
-                  "JOIN dict_recipient_code xr ON xr.id = agg.r ")
+        decode = ("JOIN dict_actor_code xa ON xa.id = page.a "
+                  "JOIN dict_recipient_code xr ON xr.id = page.r ")
     # per story first, so that a story's articles and sources count once however many of the
     # dyad's events it reports; the period is the start of the day, ISO week, month or year,
-    # written as the store writes it once the rows are counted
+    # written as the store writes it once the page is chosen
     sql = (f"WITH per_story AS (SELECT date_trunc('{period}', e.day) AS p, {sides[0]} AS a, "
            f"{sides[1]} AS r, e.quad_code AS quad, count(*) AS events, "
            "sum(e.score) AS score, any_value(e.articles) AS articles, "
@@ -99,14 +106,15 @@ def dyad_page(reader: Reader, index: Index, filt: EventFilter, period: str, by_s
            "agg AS (SELECT p, a, r, quad, sum(events)::BIGINT AS events, "
            "round(sum(score) / sum(events), 2) AS mean_score, "
            "sum(articles)::BIGINT AS articles, sum(sources)::BIGINT AS sources "
-           "FROM per_story GROUP BY ALL), "
-           f"named AS (SELECT strftime(p, '{PERIODS[period]}') AS period, {names}, quad, "
-           f"events, mean_score, articles, sources FROM agg {decode}) ")
+           "FROM per_story GROUP BY ALL) ")
     columns, rows = reader.index_rows(
-        index, sql + f"SELECT *, count(*) OVER () AS _total FROM named ORDER BY {order}, "
-        f"{DYAD_ORDER} LIMIT ? OFFSET ?", [limit, offset])
+        index, sql + ", page AS (SELECT *, count(*) OVER () AS _total FROM agg "
+        f"ORDER BY {order} LIMIT ? OFFSET ?) "
+        f"SELECT strftime(p, '{PERIODS[period]}') AS period, {names}, quad, events, "
+        f"mean_score, articles, sources, _total FROM page {decode}ORDER BY {order}",
+        [limit, offset])
     if rows:
         total = int(rows[0][-1])
     else:
-        total = int(reader.index_rows(index, sql + "SELECT count(*) FROM named")[1][0][0])
+        total = int(reader.index_rows(index, sql + "SELECT count(*) FROM agg")[1][0][0])
     return columns[:-1], [r[:-1] for r in rows], total
