@@ -86,8 +86,9 @@ def event_page(reader: Reader, filt: EventFilter, page: Page) -> dict[str, Any]:
     def compute() -> dict[str, Any]:
         index = reader.index
         if index is not None:
-            found = indexed.event_page(reader, index, filt, page.sort or "event_no",
-                                       page.limit, page.offset)
+            with reader.turn(reader.timeout):
+                found = indexed.event_page(reader, index, filt, page.sort or "event_no",
+                                           page.limit, page.offset)
             if found is not None:
                 columns, rows, total = found
                 return {"columns": columns, "rows": [_json_row(columns, r) for r in rows],
