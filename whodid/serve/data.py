@@ -193,8 +193,9 @@ def dyad_page(reader: Reader, filt: EventFilter, page: Page, period: str = "mont
     def compute() -> dict[str, Any]:
         index = reader.index
         if index is not None:
-            found = indexed.dyad_page(reader, index, filt, period, by_sector,
-                                      page.sort or "period", page.limit, page.offset)
+            with reader.turn(reader.timeout):
+                found = indexed.dyad_page(reader, index, filt, period, by_sector,
+                                          page.sort or "period", page.limit, page.offset)
             if found is not None:
                 columns, rows, total = found
                 return {"total": total, "columns": columns,

