@@ -63,14 +63,17 @@ _DERIVE = [
     *[f"CREATE TABLE dict_{column} AS SELECT {column} AS value, (row_number() OVER "
       f"(ORDER BY {column}))::INTEGER AS id FROM (SELECT DISTINCT {column} FROM ev0 "
       f"WHERE {column} IS NOT NULL)" for _, column in CODED],
-    "CREATE TABLE ev AS SELECT e.event_no, d.seq AS doc_seq, k.story, st.articles, st.sources, "
+    # in day order, so that date ranges and date sorts skip the row groups outside them;
+    # `no_rank`, the place in event_no order, finds a page of all events in that order
+    "CREATE TABLE ev AS SELECT e.event_no, (row_number() OVER (ORDER BY e.event_no))::INTEGER "
+    "AS no_rank, d.seq AS doc_seq, k.story, st.articles, st.sources, "
     "d.duplicate_of IS NULL AS first, e.day, e.quad_code, e.score, "
     + ", ".join(f"x_{column}.id AS {name}" for name, column in CODED)
     + " FROM ev0 e JOIN docs d ON d.doc_key = e.doc_key "
     "JOIN story_keys k ON k.story_key = d.story_key JOIN stories st ON st.story = k.story "
     + " ".join(f"LEFT JOIN dict_{column} x_{column} ON x_{column}.value = e.{column}"
                for _, column in CODED)
-    + " ORDER BY e.event_no",
+    + " ORDER BY e.day, e.event_no",
     ("CREATE TABLE kinds AS SELECT (row_number() OVER (ORDER BY upper(code), upper(sector), "
     "name, entity_text))::INTEGER AS kind, code, sector, name, entity_text "
     "FROM (SELECT DISTINCT code, sector, name, entity_text FROM ent0)"),
@@ -79,7 +82,7 @@ _DERIVE = [
     ("CREATE TABLE by_entity AS SELECT k.kind, n.role, e.* FROM ent0 n JOIN kinds k "
     "ON k.code IS NOT DISTINCT FROM n.code AND k.sector IS NOT DISTINCT FROM n.sector "
     "AND k.name IS NOT DISTINCT FROM n.name AND k.entity_text IS NOT DISTINCT FROM "
-    "n.entity_text JOIN ev e ON e.event_no = n.event_no ORDER BY k.kind, n.role, n.event_no"),
+    "n.entity_text JOIN ev e ON e.event_no = n.event_no ORDER BY k.kind, n.role, e.day, n.event_no"),
     "ALTER TABLE kinds ADD COLUMN rows BIGINT",
     ("UPDATE kinds SET rows = c.n FROM (SELECT kind, count(*) AS n FROM by_entity GROUP BY kind) c "
     "WHERE kinds.kind = c.kind"),

@@ -27,8 +27,12 @@ def event_page(reader: Reader, index: Index, filt: EventFilter, sort: str, limit
     conds, entities = where
     direction = f"{'DESC' if sort.startswith('-') else 'ASC'} NULLS LAST"
     order = f"{SORTS[column]} {direction}"
-    src = source(conds, entities)
     filtered = bool(conds or entities)
+    if not filtered and column == "event_no":  # the page's places in event_no order
+        first = offset + 1 if direction.startswith("ASC") else index.events - offset - limit + 1
+        conds = [f"e.no_rank BETWEEN {int(first)} AND {int(first) + int(limit) - 1}"]
+        offset = 0
+    src = source(conds, entities)
     # the page chosen on the index, with its documents' and stories' columns; then its event
     # columns from the store by number (a wide row of the file costs a decompressed vector
     # per column: only the page's rows are read)
