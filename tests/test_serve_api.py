@@ -216,10 +216,13 @@ def test_openapi_and_api_reference_page(client):
 
 def test_read_only_server_refuses_writes_and_opens_the_file_read_only(client, db):
     before = counts(connect(db, read_only=True))
-    r = client.post("/api/documents", json={"text": "Chile sanctioned Bolivia on Monday."})
-    assert r.status_code == 403 and r.json()["error"] == "read_only"
-    assert "--token" in r.json()["detail"]
+    for headers in ({}, {"Authorization": "Bearer anything"}, {"X-Whodid-Token": "x"}):
+        r = client.post("/api/documents", json={"text": "Chile sanctioned Bolivia on Monday."},
+                        headers=headers)
+        assert r.status_code == 401 and r.json()["error"] == "unauthorized", headers
+        assert "--token" in r.json()["detail"] and "read-only" in r.json()["detail"]
     assert counts(connect(db, read_only=True)) == before
+    assert client.get("/api/events?text=Chile").json()["total"] == 0
     reader: Reader = client.app.state.reader
     with pytest.raises(Exception, match="read-only"):
         reader.con.execute("DELETE FROM events")
@@ -255,11 +258,27 @@ def test_query_time_limit(db):
 
 
 def test_queries_past_the_concurrency_limit_wait_then_give_up(db):
+    import threading
+
     reader = Reader(db, timeout=0.3, concurrent=1)
-    # one query running: the next waits its turn, then says busy
-    with reader.turn(1.0), pytest.raises(QueryTimeout, match="busy"):
+    held, done = threading.Event(), threading.Event()
+
+    def other_request():
+        with reader.turn(1.0):
+            held.set()
+            done.wait(5)
+
+    # another request's query running: the next waits its turn, then says busy
+    worker = threading.Thread(target=other_request)
+    worker.start()
+    held.wait(5)
+    with pytest.raises(QueryTimeout, match="busy"):
         reader.rows("SELECT 1")
+    done.set()
+    worker.join(5)
     assert reader.rows("SELECT 1")[1] == [(1,)]
+    with reader.turn(1.0):  # one answer's queries run in the turn it holds
+        assert reader.rows("SELECT 2")[1] == [(2,)]
 
 
 def test_the_same_question_asked_at_once_is_computed_once(db):

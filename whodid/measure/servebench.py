@@ -135,11 +135,12 @@ def _free_port() -> int:
 
 
 def run(db: Path, clients: int, seconds: float, cache: int, mix_size: int = 4000,
-        seed: int = 11) -> dict[str, Any]:
+        seed: int = 11, serve_args: list[str] | None = None) -> dict[str, Any]:
     """Serve `db` in a child process, load it, stop it; the figures."""
     port = _free_port()
     proc = subprocess.Popen([sys.executable, "-m", "whodid.cli", "serve", "--db", str(db),
-                             "--host", HOST, "--port", str(port), "--cache", str(cache)],
+                             "--host", HOST, "--port", str(port), "--cache", str(cache),
+                             *(serve_args or [])],
                             stderr=subprocess.DEVNULL)
     try:
         deadline = time.monotonic() + 60
@@ -199,6 +200,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--mix", type=int, action="append",
                     help="requests drawn for the mix (fewer: more repeats, as a dashboard "
                          "asks); repeat to compare (default 4000)")
+    ap.add_argument("--serve-args", default="",
+                    help="more options for whodid serve, e.g. '--threads 1'")
     args = ap.parse_args(argv)
     if not 1 <= args.clients <= 200 or not 0 < args.seconds <= 300:
         ap.error("--clients must be 1..200 and --seconds 0..300 (a bounded load test)")
@@ -213,8 +216,10 @@ def main(argv: list[str] | None = None) -> int:
               flush=True)
         for mix in args.mix or [4000]:
             for cache in args.cache or [512, 0]:
-                report = run(db, args.clients, args.seconds, cache, mix)
-                print(format_report(report, f"whodid serve --cache {cache}"), flush=True)
+                report = run(db, args.clients, args.seconds, cache, mix,
+                             serve_args=args.serve_args.split())
+                label = " ".join(["whodid serve", f"--cache {cache}", args.serve_args]).strip()
+                print(format_report(report, label), flush=True)
     return 0
 
 

@@ -1,6 +1,8 @@
 """`whodid serve`: a JSON API and server-rendered web pages over a store (docs/serve.md).
 
     reader.py     the store opened for serving: per-thread cursors, query time limit, cache
+    index.py      the server's in-memory index of the store (integer keys), rebuilt on writes
+    indexed.py    pages of events and dyads answered from the index, the same as the store's
     data.py       the questions the API and the pages ask (paging, sorting, timeline, network)
     evidence.py   an event's text with its highlighted spans, and the why of each field
     downloads.py  any event or dyad result as CSV, JSONL or Parquet

@@ -47,9 +47,10 @@ class Settings:
     max_download: int = 1_000_000  # rows in one download
     cache_size: int = 512
     threads: int | None = None  # DuckDB threads (default: its own)
+    concurrent: int | None = None  # queries at once (default: the cores)
 
 
-_KINDS = {400: "bad_request", 401: "unauthorized", 403: "read_only", 404: "not_found",
+_KINDS = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found",
           405: "method_not_allowed", 413: "too_large", 422: "bad_request",
           500: "internal_error", 503: "timeout"}
 
@@ -79,7 +80,8 @@ def create_app(settings: Settings) -> FastAPI:
     from whodid.serve import api, pages
 
     reader = Reader(settings.db, writable=bool(settings.token), timeout=settings.timeout,
-                    cache_size=settings.cache_size, threads=settings.threads)
+                    cache_size=settings.cache_size, threads=settings.threads,
+                    concurrent=settings.concurrent)
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         yield

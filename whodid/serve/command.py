@@ -32,6 +32,11 @@ def add_command(sub: Any) -> None:
                    help="most events in one download (default 1,000,000)")
     p.add_argument("--cache", type=int, default=512, metavar="N",
                    help="answers kept until the next write (default 512; 0 keeps none)")
+    p.add_argument("--threads", type=int, metavar="N",
+                   help="DuckDB threads per query (default: one per core); with many small "
+                        "queries at once, 1 spends less on coordinating them")
+    p.add_argument("--concurrent", type=int, metavar="N",
+                   help="queries run at once (default: one per core); the others wait their turn")
     p.set_defaults(func=cmd_serve)
 
 
@@ -57,7 +62,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
     settings = settings_from_env(args.db, args.token, max_body=args.max_body,
                                  timeout=args.timeout, max_download=args.max_download,
-                                 cache_size=args.cache)
+                                 cache_size=args.cache, threads=args.threads,
+                                 concurrent=args.concurrent)
     try:
         app = create_app(settings)
     except StoreError as exc:

@@ -10,6 +10,7 @@ import json
 from dataclasses import astuple, dataclass
 from typing import Any
 
+from whodid.serve import indexed
 from whodid.serve.reader import Reader
 from whodid.store.queries import (
     DYAD_COLUMNS,
@@ -83,6 +84,15 @@ def event_page(reader: Reader, filt: EventFilter, page: Page) -> dict[str, Any]:
     order = order_by(page.sort, EVENT_SORTS, "event_no")
 
     def compute() -> dict[str, Any]:
+        index = reader.index
+        if index is not None:
+            with reader.turn(reader.timeout):
+                found = indexed.event_page(reader, index, filt, page.sort or "event_no",
+                                           page.limit, page.offset)
+            if found is not None:
+                columns, rows, total = found
+                return {"columns": columns, "rows": [_json_row(columns, r) for r in rows],
+                        "total": total}
         cond, params = filt.where()
         stories = "s." in order
         # the documents are joined only when the filter or the order needs them: a page of
@@ -181,6 +191,15 @@ def dyad_page(reader: Reader, filt: EventFilter, page: Page, period: str = "mont
     order = order_by(page.sort, DYAD_SORTS, "period")
 
     def compute() -> dict[str, Any]:
+        index = reader.index
+        if index is not None:
+            with reader.turn(reader.timeout):
+                found = indexed.dyad_page(reader, index, filt, period, by_sector,
+                                          page.sort or "period", page.limit, page.offset)
+            if found is not None:
+                columns, rows, total = found
+                return {"total": total, "columns": columns,
+                        "rows": [_json_row(columns, r) for r in rows]}
         sql, params = dyads_sql(filt, period, by_sector)
         agg = f"WITH agg AS ({sql}) "
         # the aggregate once: the page and the number of rows in all from the same pass

@@ -1,5 +1,6 @@
 """The store as the server holds it: one DuckDB connection, a cursor per worker thread, a time
-limit on every query and a small cache of answers that a write empties.
+limit on every query, the server's index of the store (whodid.serve.index, built again after
+each write) and a small cache of answers that a write empties.
 
 Read-only unless the server may write (started with a token): DuckDB then lets other
 read-only processes open the file, and nothing the server runs can change it."""
@@ -16,6 +17,7 @@ from typing import Any
 
 import duckdb
 
+from whodid.serve.index import Index
 from whodid.store.store import connect
 
 
@@ -40,7 +42,7 @@ class Reader:
 
     def __init__(self, path: str | Path, writable: bool = False, timeout: float = 10.0,
                  cache_size: int = 512, threads: int | None = None,
-                 concurrent: int | None = None) -> None:
+                 concurrent: int | None = None, index: bool = True) -> None:
         self.path = Path(path)
         self.writable = writable
         self.timeout = timeout
@@ -58,8 +60,15 @@ class Reader:
         # Forty queries at once on two cores take no less time in all, and far more memory.
         self._running = threading.BoundedSemaphore(concurrent or os.cpu_count() or 2)
         self.tables = self._tables()
+        self.threads = threads
+        # None: every question is asked of the store itself (slower; for comparison and tests).
+        # One thread per question of the index: its questions are small and many run at once
+        # (measured: about a tenth more answers per second than with one thread per core)
+        self.index: Index | None = Index(self.con, threads or 1) if index else None
 
     def close(self) -> None:
+        if self.index is not None:
+            self.index.close()
         self.con.close()
 
     def _tables(self) -> set[str]:
@@ -75,7 +84,15 @@ class Reader:
     def rows(self, sql: str, params: Sequence[Any] = (), timeout: float | None = None
              ) -> tuple[list[str], list[tuple[Any, ...]]]:
         """(column names, rows) of one query, interrupted after the time limit."""
-        cur = self._cursor()
+        return self._run(self._cursor(), sql, params, timeout)
+
+    def index_rows(self, index: Index, sql: str, params: Sequence[Any] = (),
+                   timeout: float | None = None) -> tuple[list[str], list[tuple[Any, ...]]]:
+        """(column names, rows) of one query of the index, under the same limits."""
+        return self._run(index.cursor(), sql, params, timeout)
+
+    def _run(self, cur: duckdb.DuckDBPyConnection, sql: str, params: Sequence[Any],
+             timeout: float | None) -> tuple[list[str], list[tuple[Any, ...]]]:
         limit = self.timeout if timeout is None else timeout
         with self.turn(limit):
             timer = threading.Timer(limit, cur.interrupt)
@@ -91,13 +108,21 @@ class Reader:
 
     @contextmanager
     def turn(self, wait: float) -> Iterator[None]:
-        """Hold one of the places for a running query, waiting at most `wait` seconds."""
+        """Hold one of the places for a running query, waiting at most `wait` seconds. A
+        thread that holds one already keeps it: the queries of one answer run in one turn,
+        so that an answer begun is finished before others start (under load, an answer of
+        two queries would otherwise queue twice)."""
+        if getattr(self._local, "turn", False):
+            yield
+            return
         if not self._running.acquire(timeout=wait):
             raise QueryTimeout(f"the server is busy: no query could start within {wait:g} s; "
                                "try again")
+        self._local.turn = True
         try:
             yield
         finally:
+            self._local.turn = False
             self._running.release()
 
     def cursor(self) -> duckdb.DuckDBPyConnection:
@@ -137,7 +162,10 @@ class Reader:
         return pending.value
 
     def changed(self) -> None:
-        """The store was written: forget every cached answer."""
+        """The store was written: index it again, then forget every cached answer (questions
+        asked meanwhile are answered from the index of before the write, and not kept)."""
+        if self.index is not None:
+            self.index = Index(self.con, self.threads or 1)  # the old one goes with its last user
         with self._cache_lock:
             self._cache.clear()
             self._generation += 1  # answers computed before the write are not kept

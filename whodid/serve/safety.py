@@ -58,11 +58,13 @@ async def _too_large(limit: int, send: Any) -> None:
 
 def check_token(request: Request) -> None:
     """Writing needs the server's token, as `Authorization: Bearer TOKEN` or
-    `X-Whodid-Token: TOKEN`; a server started without one writes nothing."""
+    `X-Whodid-Token: TOKEN`; a server started without one writes nothing. Every refused
+    write is 401: the request lacks a token the server accepts, whichever the reason."""
     token = request.app.state.settings.token
     if not token:
-        raise HTTPException(403, "this server is read-only: start it with --token (or "
-                                 f"${TOKEN_ENV}) to accept documents")
+        raise HTTPException(401, "this server is read-only: it was started without a token, so "
+                                 f"it accepts no write (start it with --token or ${TOKEN_ENV} "
+                                 "to accept documents)")
     given = request.headers.get("x-whodid-token") or ""
     auth = request.headers.get("authorization") or ""
     if auth.lower().startswith("bearer "):
