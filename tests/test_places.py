@@ -123,6 +123,8 @@ def test_a_spoken_act_is_where_it_was_said_and_an_act_on_a_journey_where_it_went
     assert placed(coder, text, "attacked") is None  # an act reported is not a spoken one
     text = "The Turkish president flew to Baku and met his Azerbaijani counterpart."
     assert placed(coder, text, "met")["resolved_place"] == "Baku"
+    text = "Police detained the opposition leader when he flew back to Uganda on Sunday."
+    assert placed(coder, text, "detained")["resolved_place"] == "Uganda"
 
 
 def test_an_opening_locative_sets_the_scene_of_the_whole_sentence(coder):

@@ -208,20 +208,29 @@ def _with_direction(head: Token, start: int, end: int, name: str,
     return Mention(span.text, span.start_char, span.end_char, name, head, region_hint)
 
 
+TIME_CLAUSE = {"when", "as", "upon", "after", "while"}
+
+
+def _arrival(clause: Token) -> bool:
+    """ "(detained) when he flew back to Russia", "as he left his home in Saqez": the act
+    happened where the movement of its time clause went or started."""
+    return clause.dep_ == "advcl" and clause.lemma_.lower() in MOVEMENT | {"land", "leave"} \
+        and any(c.dep_ in ("mark", "advmod") and c.lower_ in TIME_CLAUSE for c in clause.children)
+
+
 def _clause_nodes(trigger: Token) -> dict[int, int]:
     """Tokens of the trigger's own phrase and clause -> their distance from the trigger."""
     dist = {trigger.i: 0}
     stack = [(trigger, 0)]
-    moves = trigger.lemma_.lower() in MOVEMENT
     while stack:  # down, not into clauses of their own nor (but for a movement) into whom
         tok, d = stack.pop()  # an act goes to ("pledged aid to returnees in X")
         for child in tok.children:
             if child.dep_ in OWN_CLAUSE and child.pos_ in ("VERB", "AUX") and not (
-                    tok is trigger and child.dep_ in ("relcl", "acl")
-                    and child.lemma_.lower() in OCCUR):
+                    tok.i == trigger.i and child.dep_ in ("relcl", "acl")
+                    and child.lemma_.lower() in OCCUR) and not _arrival(child):
                 continue  # but "the meeting, held in Asmara": where the meeting was
-            if not moves and (child.dep_ == "dative" or child.lower_ == "to"
-                              and child.dep_ == "prep"):
+            if tok.lemma_.lower() not in MOVEMENT and (
+                    child.dep_ == "dative" or child.lower_ == "to" and child.dep_ == "prep"):
                 continue
             if child.i not in dist:
                 dist[child.i] = d + 1
@@ -241,9 +250,13 @@ def _anchor(m: Mention) -> tuple[Token, str] | None:
     if (head.dep_ == "pobj" and head.head.lower_ == "of" and (
             head.head.head.lower_ in PLACE_NOUNS | PART_NOUNS)):
         head = head.head.head  # "in the city of Potosi", "on the lawn of the White House"
-    if head.dep_ == "pobj" and (head.head.lower_ in LOCATIVE or head.head.lower_ == "to" and
-                                head.head.head.lemma_.lower() in MOVEMENT):
-        return head.head.head, "locative"
+    if head.dep_ == "pobj":
+        where = head.head.head
+        if where.dep_ == "advmod" and where.head.pos_ == "VERB":  # "flew back to Russia"
+            where = where.head
+        if head.head.lower_ in LOCATIVE or head.head.lower_ == "to" and \
+                where.lemma_.lower() in MOVEMENT:
+            return where, "locative"
     if head.dep_ in ("compound", "nmod") and head.head.pos_ == "NOUN" and m.kind == "name":
         return head.head, "modifier"
     if head.dep_ in ("dobj", "nsubjpass") and head.head.lemma_.lower() in PLACE_OBJECT_VERBS:
