@@ -80,6 +80,8 @@ def test_countries_and_regions_alone_are_places(coder):
     loc = placed(coder, "Rebels attacked army posts in Mali on Friday.", "attacked")
     assert (loc["resolved_place"], loc["precision"], loc["feature_code"]) == (
         "Mali", "country", "PCLI")
+    loc = placed(coder, "Rebels attacked army posts in Mali's north on Friday.", "attacked")
+    assert (loc["extracted_place"], loc["precision"]) == ("Mali", "country")
     loc = placed(coder, "Militias attacked villages in northern Darfur on Sunday.",
                  "attacked")
     assert (loc["extracted_place"], loc["resolved_place"], loc["country_code"],

@@ -250,6 +250,9 @@ def _anchor(m: Mention) -> tuple[Token, str] | None:
     if (head.dep_ == "pobj" and head.head.lower_ == "of" and (
             head.head.head.lower_ in PLACE_NOUNS | PART_NOUNS)):
         head = head.head.head  # "in the city of Potosi", "on the lawn of the White House"
+    elif head.dep_ == "poss" and m.kind == "name" and head.head.lower_ != "capital" and (
+            head.head.lower_ in PLACE_NOUNS | PART_NOUNS | DIRECTIONS):
+        head = head.head  # "in Iran's main cities", "in Mali's north"
     if head.dep_ == "pobj":
         where = head.head.head
         if where.dep_ == "advmod" and where.head.pos_ == "VERB":  # "flew back to Russia"
