@@ -91,6 +91,9 @@ def test_countries_and_regions_alone_are_places(coder):
 def test_no_place_when_the_sentence_names_none_or_only_participants(coder):
     assert placed(coder, "The United States accused Iran of arming the rebels.",
                   "accused") is None
+    # a name describing a thing: "Nairobi-drafted" says who drafted it, not where
+    assert placed(coder, "Kenya welcomed the Nairobi-drafted resolution on Monday.",
+                  "welcomed") is None
     # the place of the saying is not the place of the attack it reports
     text = "The minister said in Paris that militants attacked a convoy in Kabul."
     assert placed(coder, text, "attacked")["resolved_place"] == "Kabul"

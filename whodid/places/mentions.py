@@ -194,9 +194,11 @@ def _known_at(tok: Token, ent: Span | None, gaz: Gazetteer) -> Mention | None:
 
 
 def _attributive(doc, end: int) -> bool:
-    """ "the Doha-based network": a place describing a thing, not placing an act."""
-    return end + 1 < len(doc) and doc[end].text == "-" and doc[end + 1].lower_ in (
+    """ "the Doha-based network", "the US-drafted resolution": a place describing a thing,
+    not placing an act."""
+    return end + 1 < len(doc) and doc[end].text == "-" and (doc[end + 1].lower_ in (
         "based", "led", "backed", "born", "funded", "linked", "bound", "made")
+        or doc[end + 1].tag_ == "VBN" or doc[end + 1].lower_.endswith("ed"))
 
 
 def _with_direction(head: Token, start: int, end: int, name: str,

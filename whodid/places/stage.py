@@ -102,6 +102,8 @@ def _place_from(cand: Candidate, found: list[tuple[int, str, Mention]], countrie
         if how == "object" and place.precision == "country" and any(
                 s < m.end and m.start < e for s, e in acted_on):
             continue  # "invaded Ukraine": a state acted on, not a place
+        if place.precision == "country" and _acted_on(how, m, cand) and how == "locative":
+            continue  # "sanctions on North Korea", "pressure over Taiwan": at whom, not where
         return event_loc(m, place, f"{how} '{m.text}' of {of}; {why}")
     return None
 
