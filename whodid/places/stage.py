@@ -133,8 +133,10 @@ def _acted_on(how: str, m: Mention, cand: Candidate) -> bool:
     to Kyiv")."""
     if how == "locative":
         prep = m.head.head if m.head.dep_ == "pobj" else None
-        return prep is not None and prep.lower_ in WEAK and not {
-            prep.head.lemma_.lower(), cand.token.lemma_.lower()} & MOVEMENT
+        if prep is None or prep.lower_ not in WEAK:
+            return False
+        verb = prep.head.head if prep.head.dep_ == "advmod" else prep.head  # "flew back to"
+        return not {verb.lemma_.lower(), cand.token.lemma_.lower()} & MOVEMENT
     return not (how == "object" and m.head.head.lemma_.lower() in VISITS)
 
 
