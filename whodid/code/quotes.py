@@ -17,7 +17,7 @@ actor, in the sentence's discourse state, and links the events coded inside the 
 from __future__ import annotations
 
 import functools
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -351,11 +351,15 @@ def quote_records(doc_id: str, doc: Doc, found: list[Found], speakers: dict[int,
     content or from its cue ("X denied ...": the denial is the quote's event)."""
     out = []
     text = doc.text  # built anew by spaCy at each use: once here
+    # events by trigger offset, so that each quote finds its own without reading them all
+    order = sorted(range(len(events)), key=lambda i: events[i].trigger["start"])
+    starts = [events[i].trigger["start"] for i in order]
     for n, f in enumerate(found):
         content = content_record(text, f.content)
         cs, ce = content["start"], content["end"]
-        linked = [e.id for e in events
-                  if cs <= e.trigger["start"] < ce or e.trigger["start"] == f.cue[0]]
+        inside = set(order[bisect_left(starts, cs):bisect_left(starts, ce)])
+        cued = order[bisect_left(starts, f.cue[0]):bisect_right(starts, f.cue[0])]
+        linked = [events[i].id for i in sorted(inside.union(cued))]
         speaker = speakers.get(f.speakers[0].i) if f.speakers else None
         out.append(Quote(f"{doc_id}:q{n}", doc_id, f.kind, speaker,
                          {"text": text[f.cue[0]:f.cue[1]], "start": f.cue[0],
