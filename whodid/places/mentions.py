@@ -244,11 +244,18 @@ def _clause_nodes(trigger: Token) -> dict[int, int]:
     return dist
 
 
-def _anchor(m: Mention) -> tuple[Token, str] | None:
-    """Where the mention hangs and how: (token, "locative" | "modifier" | "object")."""
+def _phrase_head(m: Mention) -> Token:
+    """The head of the phrase the mention is an apposition or conjunct in ("the capital,
+    Tunis"; "Nasua, Mitaka and Manika")."""
     head = m.head
     while head.dep_ in ("appos", "conj") and head.head.i != head.i:
         head = head.head
+    return head
+
+
+def _anchor(m: Mention) -> tuple[Token, str] | None:
+    """Where the mention hangs and how: (token, "locative" | "modifier" | "object")."""
+    head = _phrase_head(m)
     if (head.dep_ == "pobj" and head.head.lower_ == "of" and (
             head.head.head.lower_ in PLACE_NOUNS | PART_NOUNS)):
         head = head.head.head  # "in the city of Potosi", "on the lawn of the White House"
@@ -284,9 +291,7 @@ def _trip(trigger: Token) -> Token | None:
 def scene(m: Mention) -> bool:
     """A locative that opens the sentence and sets the scene of all it tells ("In Georgia,
     the parties announced they would boycott ...")."""
-    head = m.head
-    while head.dep_ in ("appos", "conj") and head.head.i != head.i:
-        head = head.head
+    head = _phrase_head(m)
     prep = head.head
     if head.dep_ != "pobj" or prep.lower_ not in LOCATIVE - WEAK_LOCATIVE:
         return False

@@ -8,6 +8,8 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any
 
+from spacy.tokens import Token
+
 from whodid.code import roles
 from whodid.code.candidate import Candidate
 from whodid.code.context import DocumentContext
@@ -35,7 +37,7 @@ SPOKEN = {"ACCUSE", "REJECT", "REQUEST", "THREATEN"}
 def places(ctx: DocumentContext, cands: list[Candidate]) -> list[Candidate]:
     gaz = gazetteer()
     people = frozenset(key(name) for name in ctx.memory.persons)
-    by_sentence: dict[int, tuple[list[Mention], set[str]]] = {}
+    by_sentence: dict[int, tuple[list[Mention], set[str], list[Mention]]] = {}
     document: Counter[str] = Counter()  # how often the document names each country
     ents = place_entities(ctx.parsed)
     for sent in ctx.parsed.sents:
@@ -46,15 +48,16 @@ def places(ctx: DocumentContext, cands: list[Candidate]) -> list[Candidate]:
             if len(owners) == 1:
                 countries |= owners
                 document.update(owners)
-        by_sentence[sent.start_char] = (mentions, countries)
+        by_sentence[sent.start_char] = (mentions, countries, [m for m in mentions if scene(m)])
     for cand in cands:
         document.update(e.code for e in [*cand.actors, *cand.recipients] if e.code in
                         gaz.countries)
     for cand in cands:
         if cand.live:
-            mentions, countries = by_sentence.get(cand.sent.start_char, ([], set()))
+            mentions, countries, framing = by_sentence.get(cand.sent.start_char,
+                                                           ([], set(), []))
             cand.place = place_of(cand, mentions, countries, document,
-                                  ctx.lexicon.speech_verbs)
+                                  ctx.lexicon.speech_verbs, framing)
     return cands
 
 
@@ -62,12 +65,13 @@ places.prepare = gazetteer  # type: ignore[attr-defined]  # build it when the co
 
 
 def place_of(cand: Candidate, mentions: list[Mention], countries: set[str],
-             document: Counter[str], speech_verbs: frozenset[str] = frozenset()
-             ) -> dict[str, Any] | None:
+             document: Counter[str], speech_verbs: frozenset[str] = frozenset(),
+             framing: list[Mention] = ()) -> dict[str, Any] | None:
     """The event_loc of a candidate: its nearest place mention that is not one of its
     participants, resolved in the context of its participants, sentence and document. A
     spoken act (an accusation, a demand ...) made in a reported clause is where it was said
-    ("told reporters in Hanoi that ...")."""
+    ("told reporters in Hanoi that ..."); else the sentence's `framing` locative ("In X,
+    ...", `scene`) places it."""
     clause = _clause_verb(cand)
     found = _place_from(cand, event_mentions(cand.token, mentions, clause), countries, document,
                         f"'{cand.token.text}'")
@@ -76,39 +80,45 @@ def place_of(cand: Candidate, mentions: list[Mention], countries: set[str],
         if verb is not None:
             found = _place_from(cand, event_mentions(verb, mentions), countries, document,
                                 f"'{verb.text}', which reports '{cand.token.text}'")
-    if found is None:
-        framing = [(0, "locative", m) for m in mentions if scene(m)]
-        found = _place_from(cand, framing, countries, document, "the sentence (it opens it)")
+    if found is None and framing:
+        found = _place_from(cand, [(0, "locative", m) for m in framing], countries, document,
+                            "the sentence (it opens it)")
     return found
 
 
-def _place_from(cand: Candidate, found: list[tuple[int, str, Mention]], countries: set[str],
+def _place_from(cand: Candidate, options: list[tuple[int, str, Mention]], countries: set[str],
                 document: Counter[str], of: str) -> dict[str, Any] | None:
+    """The first of the `options` (distance, how, mention) that is no participant and that
+    the gazetteer resolves, as an event_loc."""
     gaz = gazetteer()
     taken = {(e.start, e.end) for e in [*cand.actors, *cand.claimant]}
     acted_on = {(e.start, e.end) for e in cand.recipients}
     participants = {e.code for e in [*cand.actors, *cand.recipients]
                     if e.code in gaz.countries}
     context = Context(participants, countries, document)
-    for _, how, m in found:
-        if any(s < m.end and m.start < e for s, e in taken) and not _locates(how, m):
+    for _, how, m in options:
+        if _overlaps(m, taken) and not _locates(how, m):
             continue  # "Russia accused ...": a participant; "hundreds in Tunis": a place
-        if _acted_on(how, m, cand) and any(s < m.end and m.start < e for s, e in acted_on):
+        aimed = _acted_on(how, m, cand)
+        if aimed and _overlaps(m, acted_on):
             continue  # "called on the US", "the Kyiv government": a participant
-        found = resolve(m, gaz, context)
-        if found is None:
+        resolved = resolve(m, gaz, context)
+        if resolved is None:
             continue
-        place, why = found
-        if how == "object" and place.precision == "country" and any(
-                s < m.end and m.start < e for s, e in acted_on):
+        place, why = resolved
+        if how == "object" and place.precision == "country" and _overlaps(m, acted_on):
             continue  # "invaded Ukraine": a state acted on, not a place
-        if place.precision == "country" and _acted_on(how, m, cand) and how == "locative":
+        if how == "locative" and place.precision == "country" and aimed:
             continue  # "sanctions on North Korea", "pressure over Taiwan": at whom, not where
         return event_loc(m, place, f"{how} '{m.text}' of {of}; {why}")
     return None
 
 
-def _clause_verb(cand: Candidate):
+def _overlaps(m: Mention, spans: set[tuple[int, int]]) -> bool:
+    return any(s < m.end and m.start < e for s, e in spans)
+
+
+def _clause_verb(cand: Candidate) -> Token | None:
     """For an event a model found from the sentence as a whole (its trigger the word that
     weighs most, maybe a noun of its participants), the verb of that word's clause: the
     event shares its place."""
@@ -123,8 +133,13 @@ def _clause_verb(cand: Candidate):
 
 def _locates(how: str, m: Mention) -> bool:
     """A mention after "in", "at", "near" ...: a place even where it is also a participant."""
-    prep = m.head.head if m.head.dep_ == "pobj" else None
+    prep = _prep(m)
     return how == "locative" and prep is not None and prep.lower_ not in WEAK
+
+
+def _prep(m: Mention) -> Token | None:
+    """The preposition the mention is the object of ("in" of "in Kyiv"), if any."""
+    return m.head.head if m.head.dep_ == "pobj" else None
 
 
 def _acted_on(how: str, m: Mention, cand: Candidate) -> bool:
@@ -132,7 +147,7 @@ def _acted_on(how: str, m: Mention, cand: Candidate) -> bool:
     "in", "at", "near" ..., not where a visit or a movement goes ("visited Honiara", "a trip
     to Kyiv")."""
     if how == "locative":
-        prep = m.head.head if m.head.dep_ == "pobj" else None
+        prep = _prep(m)
         if prep is None or prep.lower_ not in WEAK:
             return False
         verb = prep.head.head if prep.head.dep_ == "advmod" else prep.head  # "flew back to"
