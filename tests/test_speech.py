@@ -28,6 +28,17 @@ def test_covert_act_in_speech_is_an_allegation(coder):
         (ev, mode, cameo[:3] if cameo else None, st, a, r) for ev, mode, cameo, st, a, r in got]
 
 
+def test_hostile_act_reported_by_its_target_is_an_allegation(coder):
+    got = events(coder, "The Georgian army said Russian troops shelled Georgian villages.")
+    assert ("ACCUSE", "allege", "112", "asserted", {"GEO"}, {"RUS"}) in got
+    assert [st for ev, _, _, st, _, _ in got if ev == "ASSAULT"] == ["alleged"]
+
+
+def test_own_act_or_third_party_report_stays_asserted(coder):
+    got = events(coder, "The Georgian police said they detained two Russian smugglers.")
+    assert [(ev, st) for ev, _, _, st, _, _ in got] == [("COERCE", "asserted")]
+
+
 def test_negated_own_act_in_speech_is_a_denial(coder):
     text = ("Estonia said Latvia had secretly shipped fuel to Belarus. "
             "Latvia said it had never sent fuel to Belarus.")

@@ -33,6 +33,25 @@ def test_phrasal_and_nominal_triggers(coder, text, event):
     assert event in [k for k, _ in kinds(coder, text)]
 
 
+@pytest.mark.parametrize("text,expected", [
+    ("Prosecutors in Lima charged the former mayor with bribery.", ("ACCUSE", "allege")),
+    ("A Kenyan court indicted the governor on Tuesday.", ("ACCUSE", "allege")),
+    ("Ghana held Togo responsible for the raid on the border post.", ("ACCUSE", "allege")),
+    ("Chile lodged a protest with Peru over the fishing dispute.", ("ACCUSE", "disapprove")),
+    ("A court in Accra found the former minister guilty of fraud.", ("SANCTION", "convict")),
+    ("Bolivian police apprehended two smugglers near the border.", ("COERCE", "arrest")),
+    ("The Peruvian president declared a state of emergency in Lima.",
+     ("COERCE", "martial-law")),
+    ("Kenyan police fired tear gas at the marchers in Nairobi.", ("ASSAULT", "crowd-control")),
+])
+def test_legal_acts_protest_notes_and_crowd_control(coder, text, expected):
+    """Charges, indictments and verdicts are accusations and sanctions, a protest lodged by a
+    government is an accusation, and tear gas is crowd control under ASSAULT (CODEBOOK §2)."""
+    got = kinds(coder, text)
+    assert expected in got
+    assert ("PROTEST", "demo") not in got
+
+
 def test_strike_as_attack_or_labour_action(coder):
     assert ("ASSAULT", None) in kinds(coder, "Israeli jets struck a weapons depot in Syria.")
     assert ("PROTEST", "strike") in kinds(coder, "French rail workers went on strike on Monday.")

@@ -133,6 +133,7 @@ class Lexicon:
     speech_verbs: frozenset[str] = frozenset()
     naming_verbs: frozenset[str] = frozenset()
     covert_adverbs: frozenset[str] = frozenset()
+    victim_claims: frozenset[str] = frozenset()
     pejoratives: frozenset[str] = frozenset()
 
     def lookup(self, pos: str, lemma: str) -> list[Trigger]:
@@ -324,7 +325,8 @@ def load_lexicon(extra_files: Sequence[Path] = ()) -> Lexicon:
         types=types, triggers=index, rules=load_rules(types),
         receiving_verbs=frozenset(base.get("receiving_verbs", [])),
         **{key: frozenset(base.get(key, [])) for key in (
-            "speech_verbs", "naming_verbs", "covert_adverbs", "pejoratives")},
+            "speech_verbs", "naming_verbs", "covert_adverbs", "victim_claims",
+            "pejoratives")},
     )
 
 

@@ -1,7 +1,8 @@
 """Acts carried by reported speech (CODEBOOK.md §1, §3), where no trigger word says them:
 
 - "X said it had never had dealings with Y": a denial by X (REJECT deny), the act denied;
-- "X said Y was covertly supplying Z": an allegation by X (ACCUSE allege), the act alleged;
+- "X said Y was covertly supplying Z", "X said Y shelled X's towns": an allegation by X
+  (ACCUSE allege), the act alleged;
 - "X called Y a crime", "X said Y was a foolish attempt": a disapproval of Y by X;
 - "X said Y must do Z": a demand by X on Y (REQUEST).
 
@@ -77,12 +78,17 @@ def reported_acts(ctx: SentenceContext, kept: list[Candidate]) -> list[Candidate
             cand.status, cand.claimant = "denied", speakers
             cand.why.append(f"denied: '{verb.text}' with negation")
             denials.append((cand, verb, speakers))
-        elif cand.status == "asserted" and actor_codes and not actor_codes & speaker_codes and any(
-                c.lower_ in lex.covert_adverbs for c in cand.token.children):
+        elif cand.status == "asserted" and actor_codes and not actor_codes & speaker_codes:
+            if any(c.lower_ in lex.covert_adverbs for c in cand.token.children):
+                what = "covert act"
+            elif cand.event in lex.victim_claims and speaker_codes & cand.codes("recipient"):
+                what = "act on the speaker's side"
+            else:
+                continue
             cand.status, cand.claimant = "alleged", speakers
-            cand.why.append(f"alleged: '{verb.text}' + covert act")
+            cand.why.append(f"alleged: '{verb.text}' + {what}")
             new.append(_new(ctx, "allegation", verb, speakers, cand.actors,
-                            f"speaker alleges covert act: '{verb.text}'"))
+                            f"speaker alleges {what}: '{verb.text}'"))
     for cand, verb, speakers in denials:
         speaker_codes = {e.code for e in speakers}
         accusers = [c.actors for c in kept + new if c.event == "ACCUSE" and c.actors

@@ -11,7 +11,10 @@ from whodid.code.lexicon import DEFAULT_RECIPIENT, Lexicon, Trigger
 from whodid.code.wordlists import WORDS, Section
 
 VERB_TAGS = ("VB", "VBD", "VBG", "VBN", "VBP", "VBZ")
-EXTRA_DEPS = {"prt", "prep", "advmod", "dobj", "compound", "amod", "agent", "dative"}
+# "oprd", "acomp", "ccomp": a predicate the verb gives its object ("held X responsible",
+# "found X guilty", which the parser reads either way)
+EXTRA_DEPS = {"prt", "prep", "advmod", "dobj", "compound", "amod", "agent", "dative", "oprd",
+              "acomp", "ccomp"}
 NOUN_MOD_DEPS = {"compound", "amod", "nmod"}
 
 
