@@ -147,3 +147,37 @@ def test_the_default_coder_runs_the_shipped_model_after_the_rules(nlp) -> None:
     assert {e.event for e in events} >= {"ACCUSE"}
     accuse = next(e for e in events if e.event == "ACCUSE")
     assert [e.code for e in accuse.actor] == ["KEN"]
+
+
+def encroach_docs() -> list[dict]:
+    """As incursion_docs, with the act a verb no lexicon entry knows ("encroached")."""
+    docs = incursion_docs()
+    for doc, (a, _, b, _) in zip(docs, PAIRS):
+        first = f"{a} encroached on {b} on Monday."
+        doc["text"] = f"{first} The weather was mild in the capital."
+        doc["sentences"] = [{"i": 0, "start": 0, "end": len(first) + 1},
+                            {"i": 1, "start": len(first) + 1, "end": len(doc["text"])}]
+    return docs
+
+
+def test_beside_the_rules_an_added_event_needs_a_verb_of_its_own(nlp, trained) -> None:
+    """Where the rules found an event, the model adds another only at a verb that is no rule
+    event's trigger: a noun it rests on is mostly the topic or a participant of that event."""
+    by_verb = fit(collect(Coder(nlp, stages=RULE_STAGES), encroach_docs()), {"C": 10.0})
+    text = "Mali condemned Niger after Niger encroached on Mali on Tuesday."
+    for model, kinds in ((by_verb, ["ACCUSE", "ASSAULT"]), (trained, ["ACCUSE"])):
+        coder = Coder(nlp, stages=RULE_STAGES)
+        coder.add_stage(partial(apply, model), after="merge")
+        events = coder.code(text, "2024-05-08")
+        assert sorted(e.event for e in events) == kinds
+    coder = Coder(nlp, stages=RULE_STAGES)
+    coder.add_stage(partial(apply, by_verb), after="merge")
+    [assault] = [e for e in coder.code(text, "2024-05-08") if e.event == "ASSAULT"]
+    assert assault.trigger["text"] == "encroached"
+    assert [e.code for e in assault.actor] == ["NER"]
+    # the incursion model's word is a noun: alone it adds, beside the accusation it does not
+    coder = Coder(nlp, stages=RULE_STAGES)
+    coder.add_stage(partial(apply, trained), after="merge")
+    assert [e.event for e in coder.code("Mali staged an incursion into Niger.")] == ["ASSAULT"]
+    assert "ASSAULT" not in [e.event for e in coder.code(
+        "Mali condemned Niger after the incursion into Mali on Tuesday.", "2024-05-08")]

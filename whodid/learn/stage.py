@@ -175,6 +175,7 @@ def apply(model: EventModel, ctx: SentenceContext, cands: list[Candidate]) -> li
     # what the rules looked at and set aside (a topic, a background participle)
     set_aside = {(c.token.i, c.event) for c in cands if not c.live}
     min_weight = model.settings.get("min_anchor", -np.inf)
+    triggers = {c.token.i - ctx.sent.start for c in cands if c.live}
     for label, event in enumerate(labels):
         p = float(probs[label])
         if p <= add or event in live_types:
@@ -183,6 +184,10 @@ def apply(model: EventModel, ctx: SentenceContext, cands: list[Candidate]) -> li
         token = ctx.sent[k]
         if weight < min_weight:
             continue  # no word of the sentence speaks for the type: the evidence is diffuse
+        if live_types and (view.toks[k].pos != "VERB" or k in triggers):
+            # beside the rules' events another event needs a predicate of its own: a noun
+            # the type rests on is mostly a participant or the topic of the rules' event
+            continue
         if model.settings.get("respect_rules", 0) and (token.i, event) in set_aside:
             continue
         cand = ctx.new_candidate(

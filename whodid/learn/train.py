@@ -53,12 +53,13 @@ AFTER = "merge"
 # Decision thresholds, chosen on news_dev (cross-validated) under the condition that the
 # textbook sets (PLOVER, PETRARCH-2, ConfliBERT, the demo article) lose nothing against the
 # rules alone (docs/learned.md): the model adds events by the sentence's type probability
-# only where the rules found none (add_beside 1.0: never beside them); drops a rule event
+# above `add` where the rules found none, and above `add_beside` beside them (there only at
+# a verb that is no rule event's trigger); drops a rule event
 # whose trigger the candidate model gives less than `verify` (the sentence-level `drop` is
 # off); revives a trigger the rules set aside above `revive`, or `revive_beside` in a
 # sentence that has events; and overrides the rules' participants only when surer by
 # `margin`.
-SETTINGS = {"add": 0.45, "add_beside": 1.0, "drop": 0.0, "verify": 0.15, "revive": 0.5,
+SETTINGS = {"add": 0.45, "add_beside": 0.8, "drop": 0.0, "verify": 0.15, "revive": 0.5,
             "revive_beside": 0.8, "margin": 0.2, "replace_uncoded": 0.5, "C": 1.0,
             "C_candidates": 0.5, "min_count": 2}
 
