@@ -102,7 +102,7 @@ def test_pages_of_events_are_the_stores_own(store, filt):
     for sort in (None, "-event_no", "date", "-date", "event", "-actor_code", "recipient_sector",
                  "status", "-mode", "articles", "-sources", "score", "title"):
         _same_events(fast, slow, filt, sort)
-    used = indexed.event_page(fast, fast.index, EventFilter(**filt), "-date", 9, 0)
+    used = indexed.event_page(fast.index, EventFilter(**filt), "-date", 9, 0)
     # the index answers every filter but words and documents (the test would pass unused)
     assert (used is None) == bool(filt.get("text") or filt.get("doc"))
 

@@ -22,11 +22,11 @@ from whodid.store.queries import PERIODS, EventFilter
 router = APIRouter(prefix="/api", tags=["api"])
 
 
-def reader_of(request: Request) -> Reader:
+async def reader_of(request: Request) -> Reader:
     return request.app.state.reader
 
 
-def event_filter(
+async def event_filter(
         actor: Annotated[str | None, Query(description="actor code, or part of its name")] = None,
         recipient: Annotated[str | None, Query(description="recipient code or name")] = None,
         country: Annotated[str | None, Query(description="code of either side")] = None,
@@ -48,7 +48,7 @@ def event_filter(
                        unique=unique)
 
 
-def page(limit: Annotated[int, Query(ge=1, le=data.MAX_PAGE)] = 50,
+async def page(limit: Annotated[int, Query(ge=1, le=data.MAX_PAGE)] = 50,
          offset: Annotated[int, Query(ge=0)] = 0,
          sort: Annotated[str | None, Query(description="a column; -column descending")] = None
          ) -> data.Page:
@@ -90,16 +90,25 @@ def index(request: Request, reader: ReaderOf) -> dict[str, Any]:
             "docs": "/api/docs", "openapi": "/api/openapi.json"}
 
 
+async def _answer(indexed: bool, compute: Any, *args: Any) -> Any:
+    """An answer from the server's index is computed here, on the event loop (a few
+    milliseconds of numpy; handing it to a thread would cost a good part of that again);
+    one that queries the store goes to a worker thread."""
+    return compute(*args) if indexed else await run_in_threadpool(compute, *args)
+
+
 @router.get("/events", summary="events matching the filters, a page at a time or downloaded")
-def events(request: Request, reader: ReaderOf, filt: Filter, pg: PageOf,
-           format: Format = "json",
-           download_limit: Annotated[int | None, Query(ge=1)] = None) -> Any:
+async def events(request: Request, reader: ReaderOf, filt: Filter, pg: PageOf,
+                 format: Format = "json",
+                 download_limit: Annotated[int | None, Query(ge=1)] = None) -> Any:
     if format != "json":
         settings = request.app.state.settings
         limit = min(download_limit or settings.max_download, settings.max_download)
-        path, n = downloads.events_file(reader, filt, format, limit, settings.download_timeout)
+        path, n = await run_in_threadpool(downloads.events_file, reader, filt, format, limit,
+                                          settings.download_timeout)
         return _download(path, n, format, "events")
-    result = data.event_page(reader, filt, pg)
+    result = await _answer(data.indexed_events(reader, filt, pg), data.event_page, reader, filt,
+                           pg)
     # values from the store are JSON's own (dates are written as text): encoded as they are,
     # without FastAPI's walk over every cell, which cost more than the query
     return JSONResponse({**result, "next": _next(request, result)})
@@ -117,14 +126,16 @@ def event(event_no: int, reader: ReaderOf) -> dict[str, Any]:
 
 
 @router.get("/dyads", summary="events per period, actor, recipient and quad class")
-def dyads(request: Request, reader: ReaderOf, filt: Filter, pg: PageOf,
-          period: Period = "month", by_sector: bool = False, format: Format = "json") -> Any:
+async def dyads(request: Request, reader: ReaderOf, filt: Filter, pg: PageOf,
+                period: Period = "month", by_sector: bool = False,
+                format: Format = "json") -> Any:
     if format != "json":
         settings = request.app.state.settings
-        path, n = downloads.dyads_file(reader, filt, format, period, by_sector,
-                                       settings.download_timeout)
+        path, n = await run_in_threadpool(downloads.dyads_file, reader, filt, format, period,
+                                          by_sector, settings.download_timeout)
         return _download(path, n, format, "dyads")
-    result = data.dyad_page(reader, filt, pg, period, by_sector)
+    result = await _answer(data.indexed_dyads(reader, filt), data.dyad_page, reader, filt, pg,
+                           period, by_sector)
     return JSONResponse({**result, "next": _next(request, result)})
 
 

@@ -78,6 +78,17 @@ def event_total(reader: Reader, filt: EventFilter) -> int:
     return reader.cached(("event_total", _key(filt)), compute)
 
 
+def indexed_events(reader: Reader, filt: EventFilter, page: Page) -> bool:
+    """Whether the server's index answers this page of events (else the store's queries)."""
+    return (reader.index is not None and indexed.answers(filt)
+            and (page.sort or "event_no").lstrip("-") in indexed.SORTS)
+
+
+def indexed_dyads(reader: Reader, filt: EventFilter) -> bool:
+    """Whether the server's index answers this page of dyads."""
+    return reader.index is not None and reader.index.days_ok and indexed.answers(filt)
+
+
 def event_page(reader: Reader, filt: EventFilter, page: Page) -> dict[str, Any]:
     """One page of matching events as flat rows (the CSV columns), with the total."""
     page.check()
@@ -85,14 +96,12 @@ def event_page(reader: Reader, filt: EventFilter, page: Page) -> dict[str, Any]:
 
     def compute() -> dict[str, Any]:
         index = reader.index
-        if index is not None:
-            with reader.turn(reader.timeout):
-                found = indexed.event_page(reader, index, filt, page.sort or "event_no",
-                                           page.limit, page.offset)
+        if index is not None:  # arrays in this process: no query, no turn to wait for
+            found = indexed.event_page(index, filt, page.sort or "event_no", page.limit,
+                                       page.offset)
             if found is not None:
                 columns, rows, total = found
-                return {"columns": columns, "rows": [_json_row(columns, r) for r in rows],
-                        "total": total}
+                return {"columns": columns, "rows": rows, "total": total}
         cond, params = filt.where()
         stories = "s." in order
         # the documents are joined only when the filter or the order needs them: a page of
@@ -193,9 +202,8 @@ def dyad_page(reader: Reader, filt: EventFilter, page: Page, period: str = "mont
     def compute() -> dict[str, Any]:
         index = reader.index
         if index is not None:
-            with reader.turn(reader.timeout):
-                found = indexed.dyad_page(reader, index, filt, period, by_sector,
-                                          page.sort or "period", page.limit, page.offset)
+            found = indexed.dyad_page(index, filt, period, by_sector, page.sort or "period",
+                                      page.limit, page.offset)
             if found is not None:
                 columns, rows, total = found
                 return {"total": total, "columns": columns,
