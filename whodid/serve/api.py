@@ -41,17 +41,24 @@ async def event_filter(
         unique: Annotated[bool, Query(description="first copies only")] = False,
 ) -> EventFilter:
     """The filters of `whodid events`; an empty value is no filter."""
-    values = {"actor": actor, "recipient": recipient, "country": country, "sector": sector,
-              "type": type, "mode": mode, "status": status, "since": since, "until": until,
-              "text": text, "doc": doc}
+    return make_filter({"actor": actor, "recipient": recipient, "country": country,
+                        "sector": sector, "type": type, "mode": mode, "status": status,
+                        "since": since, "until": until, "text": text, "doc": doc}, unique)
+
+
+FILTERS = ("actor", "recipient", "country", "sector", "type", "mode", "status", "since",
+           "until", "text", "doc")
+
+
+def make_filter(values: dict[str, str | None], unique: bool) -> EventFilter:
     return EventFilter(**{k: (v.strip() or None) if v else None for k, v in values.items()},
                        unique=unique)
 
 
 async def page(limit: Annotated[int, Query(ge=1, le=data.MAX_PAGE)] = 50,
-         offset: Annotated[int, Query(ge=0)] = 0,
-         sort: Annotated[str | None, Query(description="a column; -column descending")] = None
-         ) -> data.Page:
+               offset: Annotated[int, Query(ge=0)] = 0,
+               sort: Annotated[str | None, Query(description="a column; -column descending")]
+               = None) -> data.Page:
     return data.Page(limit, offset, sort)
 
 
@@ -63,7 +70,7 @@ Format = Annotated[str, Query(pattern="^(json|jsonl|csv|parquet|gdelt)$",
 Period = Annotated[str, Query(pattern="^(" + "|".join(PERIODS) + ")$")]
 
 
-def _next(request: Request, result: dict[str, Any]) -> str | None:
+def next_url(request: Request, result: dict[str, Any]) -> str | None:
     end = result["offset"] + result["limit"]
     if end >= result["total"]:
         return None
@@ -111,7 +118,7 @@ async def events(request: Request, reader: ReaderOf, filt: Filter, pg: PageOf,
                            pg)
     # values from the store are JSON's own (dates are written as text): encoded as they are,
     # without FastAPI's walk over every cell, which cost more than the query
-    return JSONResponse({**result, "next": _next(request, result)})
+    return JSONResponse({**result, "next": next_url(request, result)})
 
 
 @router.get("/events/{event_no}", summary="one event: record, document, evidence and its why")
@@ -136,7 +143,7 @@ async def dyads(request: Request, reader: ReaderOf, filt: Filter, pg: PageOf,
         return _download(path, n, format, "dyads")
     result = await _answer(data.indexed_dyads(reader, filt), data.dyad_page, reader, filt, pg,
                            period, by_sector)
-    return JSONResponse({**result, "next": _next(request, result)})
+    return JSONResponse({**result, "next": next_url(request, result)})
 
 
 @router.get("/timeline", summary="a pair's events per period, cooperation against conflict")
@@ -159,7 +166,7 @@ def network(reader: ReaderOf, filt: Filter,
 @router.get("/documents", summary="stored documents in storing order")
 def document_list(request: Request, reader: ReaderOf, pg: PageOf) -> dict[str, Any]:
     result = data.document_page(reader, pg)
-    return {**result, "next": _next(request, result)}
+    return {**result, "next": next_url(request, result)}
 
 
 @router.get("/documents/{doc}", summary="one document with its text and events")
@@ -173,7 +180,7 @@ def document(doc: str, reader: ReaderOf) -> dict[str, Any]:
 @router.get("/errors", summary="inputs that could not be read or coded")
 def error_list(request: Request, reader: ReaderOf, pg: PageOf) -> dict[str, Any]:
     result = data.error_page(reader, pg)
-    return {**result, "next": _next(request, result)}
+    return {**result, "next": next_url(request, result)}
 
 
 class DocumentIn(BaseModel):

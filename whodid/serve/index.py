@@ -91,11 +91,6 @@ class Index:
         # periods are written by Python's dates: years 1 to 9999 (else the store's queries)
         self.days_ok = not len(dated) or (_days("0001-01-01") <= int(dated.min())
                                           and int(dated.max()) <= _days("9999-12-31"))
-        # each day's month and year since 1970, for the dyads' periods
-        days = (EPOCH + np.where(self.day == NO_DAY, 0, self.day).astype("timedelta64[D]"))
-        self.month = days.astype("datetime64[M]").astype(np.int32)
-        self.year = days.astype("datetime64[Y]").astype(np.int32)
-        del days
         stories = int(self.story.max(initial=-1)) + 1
         self.story_articles = np.zeros(stories, np.int64)
         self.story_articles[self.story] = self.articles
@@ -110,6 +105,13 @@ class Index:
         for name, column in CODED:
             self.coded[name], self.values[column] = _numbers(ev[column])
         del ev
+        # per type, mode and status, the positions of its events: a rare type is a slice
+        self.by_value: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+        for name in ("event", "mode", "status"):
+            ids = self.coded[f"{name}_id"]
+            order = np.argsort(ids, kind="stable").astype(np.int32)
+            self.by_value[name] = (order, np.searchsorted(
+                ids[order], np.arange(len(self.values[name]) + 2)))
         # the lookups' own small database: the distinct values of each coded column and the
         # kinds of entity, on which a filter's expressions are evaluated
         self.lookup = duckdb.connect(":memory:")
@@ -124,6 +126,10 @@ class Index:
         self._lookups: OrderedDict[Any, np.ndarray] = OrderedDict()
         self._orders: OrderedDict[tuple[str, bool], tuple[np.ndarray, np.ndarray]] = OrderedDict()
         self._sides: dict[str, tuple[np.ndarray, list[str]]] = {}
+        self._dyads: dict[bool, Any] = {}
+        # made now what the busiest questions need, rather than at a first request's expense
+        dyad_records(self, False)
+        self.order("day", True)
 
     def _load(self, name: str, table: pa.Table) -> None:
         self.lookup.register("_whodid_load", table)
@@ -231,7 +237,7 @@ class Index:
             sets.append(self._entity((1, 2), "upper(code) = upper(?)", filt.country))
         if filt.sector:
             sets.append(self._entity((1, 2), "upper(sector) = upper(?)", filt.sector))
-        conds = self._conditions(filt)
+        conds = self._conditions(filt, sets)
         if not sets and not conds:
             return None, False
         if sets:
@@ -240,24 +246,32 @@ class Index:
             for other in sets[1:]:
                 mask = np.zeros(self.events, bool)
                 mask[other] = True
-                found = found[mask[found]]
+                found = found[np.take(mask, found)]
             for column, test in conds:
-                found = found[test(column[found])]
+                found = found[test(np.take(column, found))]
             return found, True
         mask = None
         for column, test in conds:
             mask = test(column) if mask is None else mask & test(column)
         return np.flatnonzero(mask).astype(np.int32), True
 
-    def _conditions(self, filt: EventFilter) -> list[tuple[np.ndarray, Any]]:
-        """(column, test on its values) for the filter's conditions on the event itself."""
+    def _conditions(self, filt: EventFilter, sets: list[np.ndarray]
+                    ) -> list[tuple[np.ndarray, Any]]:
+        """(column, test on its values) for the filter's conditions on the event itself; a
+        type, mode or status that few events have is added to `sets` as their positions."""
         conds: list[tuple[np.ndarray, Any]] = []
         for name, column in (("type", "event"), ("mode", "mode"), ("status", "status")):
             value = getattr(filt, name)
             if value:
                 ids = self._ids((column, value), f"SELECT id FROM dict_{column} "
                                 "WHERE lower(value) = lower(?)", [value])
-                conds.append((self.coded[f"{column}_id"], _among(ids)))
+                order, starts = self.by_value[column]
+                if int((starts[ids + 1] - starts[ids]).sum()) <= self.events // 8:
+                    spans = [order[starts[i]:starts[i + 1]] for i in ids.tolist()]
+                    sets.append(spans[0] if len(spans) == 1 else np.sort(np.concatenate(spans))
+                                if spans else np.empty(0, np.int32))
+                else:
+                    conds.append((self.coded[f"{column}_id"], _among(ids)))
         if filt.since:
             low = _days(_date_bound(filt.since, end=False))
             conds.append((self.day, lambda d: (d >= low) & (d != NO_DAY)))
@@ -323,6 +337,54 @@ class Index:
             with self._lock:
                 self._sides[role] = found
         return found
+
+
+DYAD_RECORD = np.dtype([("score", np.float64), ("day", np.int32), ("month", np.int32),
+                        ("story", np.int32)])
+
+
+def _dyad_records(index: Index, by_sector: bool
+                  ) -> tuple[np.ndarray, np.ndarray, Any] | None:
+    """Per event, its sides and quad packed in one integer (-1 for an event that is no dyad:
+    a near-duplicate, a side without a code, no day), and the rest of what the dyads read of
+    it in one record, so that a filtered set of events is one gather: its score (NaN for
+    none), day, month since 1970 and story. With (actor names, recipient names, bits of the recipient,
+    bits of the quad, the smallest quad); None when they do not fit in 62 bits or a score is
+    NaN (DuckDB would sum it; the store's queries answer then)."""
+    if by_sector:
+        (a, a_names), (r, r_names) = index.side("actor"), index.side("recipient")
+    else:
+        a, a_names = index.coded["actor_code_id"], index.values["actor_code"]
+        r, r_names = index.coded["recipient_code_id"], index.values["recipient_code"]
+    quads = index.quad[~index.quad_null]
+    q0 = int(quads.min()) if len(quads) else 0
+    quad = np.where(index.quad_null, 0, index.quad - q0 + 1)
+    wa, wr = len(a_names).bit_length(), len(r_names).bit_length()
+    wq = int(quad.max(initial=0)).bit_length()
+    nan = np.isnan(index.score) & ~index.score_null
+    if wa + wr + wq > 62 or nan.any():
+        return None
+    rec = np.empty(index.events, DYAD_RECORD)
+    side = (a.astype(np.int64) << (wr + wq)) | (r.astype(np.int64) << wq) | quad
+    side[~(index.first & (a > 0) & (r > 0) & (index.day != NO_DAY))] = -1
+    rec["score"] = index.score
+    rec["day"] = index.day
+    days = EPOCH + np.where(index.day == NO_DAY, 0, index.day).astype("timedelta64[D]")
+    rec["month"] = days.astype("datetime64[M]").astype(np.int32)
+    rec["story"] = index.story
+    return side, rec, (a_names, r_names, wr, wq, q0)
+
+
+def dyad_records(index: Index, by_sector: bool
+                 ) -> tuple[np.ndarray, np.ndarray, Any] | None:
+    """The dyads' records (above), made when first asked."""
+    with index._lock:
+        if by_sector in index._dyads:
+            return index._dyads[by_sector]
+    found = _dyad_records(index, by_sector)
+    with index._lock:
+        index._dyads[by_sector] = found
+    return found
 
 
 def answers(filt: EventFilter) -> bool:

@@ -12,7 +12,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from whodid.serve.index import NO_DAY, Index, answers
+from whodid.serve.index import Index, answers, dyad_records
 from whodid.store.queries import FLAT_COLUMNS, EventFilter
 
 # what a page of events can be sorted by with the index alone: a flat column -> its key
@@ -48,7 +48,7 @@ def event_page(index: Index, filt: EventFilter, sort: str, limit: int, offset: i
         if found is None:
             page = order[offset:end]
         else:
-            ranks = rank[found]
+            ranks = np.take(rank, found)
             if end < len(found):  # the first `end` in the order, then only those sorted
                 ranks = np.partition(ranks, end - 1)[:end]
             page = order[np.sort(ranks)[offset:end]]
@@ -62,14 +62,14 @@ DYAD_COLUMNS = ["period", "actor", "recipient", "quad", "events", "mean_score", 
                 "sources"]
 
 
-def _periods(index: Index, found: np.ndarray, period: str) -> np.ndarray:
-    """The period of each found event, as an integer in the period's unit since 1970 (weeks
-    as the day of their Monday), sorting as the period's text."""
+def _periods(rec: np.ndarray, period: str) -> np.ndarray:
+    """The period of each record, as an integer in the period's unit since 1970 (weeks as the
+    day of their Monday), sorting as the period's text."""
     if period == "month":
-        return index.month[found].astype(np.int64)
+        return rec["month"].astype(np.int64)
     if period == "year":
-        return index.year[found].astype(np.int64)
-    days = index.day[found].astype(np.int64)
+        return rec["month"].astype(np.int64) // 12
+    days = rec["day"].astype(np.int64)
     return days if period == "day" else days - (days + 3) % 7  # 1970-01-01 was a Thursday
 
 
@@ -127,50 +127,50 @@ def dyad_page(index: Index, filt: EventFilter, period: str, by_sector: bool, sor
     """(columns, rows, total) of one page of `whodid dyads` (queries.dyads_sql) ordered by
     `sort` (a column, `-name` descending, then period, events DESC, actor, recipient and
     quad; checked by the caller), or None when the index cannot answer."""
-    if not index.days_ok:
+    records = dyad_records(index, by_sector) if index.days_ok else None
+    if records is None:
         return None
-    selected = index.select(EventFilter(**{**filt.__dict__, "unique": True}))
+    selected = index.select(EventFilter(**{**filt.__dict__, "unique": False}))
     if selected is None:
         return None
     found, _ = selected
-    if by_sector:
-        a_all, a_names = index.side("actor")
-        r_all, r_names = index.side("recipient")
-    else:
-        a_all, a_names = index.coded["actor_code_id"], index.values["actor_code"]
-        r_all, r_names = index.coded["recipient_code_id"], index.values["recipient_code"]
-    a, r, day = a_all[found], r_all[found], index.day[found]
-    keep = (a > 0) & (r > 0) & (day != NO_DAY)
-    found = found[keep]
-    a, r, day = a[keep], r[keep], day[keep]
-    if not len(found):
+    all_sides, all_records, (a_names, r_names, wr, wq, q0) = records
+    sides = all_sides if found is None else np.take(all_sides, found)
+    keep = sides >= 0  # first copies with both sides coded and a day
+    found = np.flatnonzero(keep) if found is None else found[keep]
+    sides = sides[keep]
+    # np.take: a fancy index of records copies field by field, ten times slower
+    rec = np.take(all_records, found)
+    if not len(rec):
         return DYAD_COLUMNS, [], 0
-    p = _periods(index, found, period)
+    p = _periods(rec, period)
     p0 = int(p.min())
-    quad = np.where(index.quad_null[found], 0, index.quad[found] - index.quad[found].min() + 1)
-    quad_base = int(index.quad[found].min())
+    shift = len(a_names).bit_length() + wr + wq
+    p = p - p0
     # a group per period, dyad and quad; per story first, so that a story's articles and
     # sources count once however many of the group's events it reports
-    group, keys = pd.factorize(_dense(p - p0, a, r, quad))
+    fits = int(p.max()).bit_length() + shift <= 62
+    group, keys = pd.factorize((p << shift) | sides if fits else _dense(p, sides))
     groups = len(keys)
     events = np.bincount(group, minlength=groups)
-    scored = ~index.score_null[found]
-    score = np.bincount(group, weights=np.where(scored, index.score[found], 0.0),
-                        minlength=groups)
+    score = rec["score"]
+    scored = ~np.isnan(score)
     with_score = np.bincount(group, weights=scored, minlength=groups)
-    story = index.story[found]
-    firsts = pd.unique(group.astype(np.int64) * (int(story.max()) + 1) + story)
-    g_of, s_of = np.divmod(firsts, int(story.max()) + 1)
+    score = np.bincount(group, weights=np.where(scored, score, 0.0), minlength=groups)
+    story = rec["story"].astype(np.int64)
+    stories = int(story.max()) + 1
+    g_of, s_of = np.divmod(pd.unique(group.astype(np.int64) * stories + story), stories)
     articles = np.bincount(g_of, weights=index.story_articles[s_of], minlength=groups)
     sources = np.bincount(g_of, weights=index.story_sources[s_of], minlength=groups)
     # each group's keys back, from one of its events
     one = np.empty(groups, np.int64)
     one[group] = np.arange(len(group))
-    gp, ga, gr, gq = p[one], a[one], r[one], quad[one]
+    gp, side = p[one], sides[one]
+    ga, gr, gq = side >> (wr + wq), (side >> wq) & ((1 << wr) - 1), side & ((1 << wq) - 1)
     mean = np.where(with_score > 0, _round2(score / np.maximum(events, 1)), np.nan)
     column, desc = sort.lstrip("-"), sort.startswith("-")
     gq_last = np.where(gq == 0, gq.max() + 1, gq)  # quad NULLS LAST
-    primary = {"period": gp - p0, "actor": ga, "recipient": gr, "quad": gq_last,
+    primary = {"period": gp, "actor": ga, "recipient": gr, "quad": gq_last,
                "events": events, "articles": articles.astype(np.int64),
                "sources": sources.astype(np.int64),
                "mean_score": np.rint(np.where(np.isnan(mean), 0, mean) * 100).astype(np.int64)}
@@ -179,14 +179,14 @@ def dyad_page(index: Index, filt: EventFilter, period: str, by_sector: bool, sor
         key = key.max() - key
     if column == "mean_score":  # NULLS LAST
         key = np.where(np.isnan(mean), key.max() + 1, key)
-    order = _first(min(offset + limit, groups), key - key.min(), gp - p0,
+    order = _first(min(offset + limit, groups), key - key.min(), gp,
                    events.max() - events, ga, gr, gq_last)
     total = groups
     rows = []
     for g in order[offset:].tolist():
-        rows.append((_label(int(gp[g]), period), a_names[int(ga[g]) - 1],
+        rows.append((_label(int(gp[g]) + p0, period), a_names[int(ga[g]) - 1],
                      r_names[int(gr[g]) - 1],
-                     None if gq[g] == 0 else int(gq[g]) - 1 + quad_base, int(events[g]),
+                     None if gq[g] == 0 else int(gq[g]) - 1 + q0, int(events[g]),
                      None if np.isnan(mean[g]) else float(mean[g]), int(articles[g]),
                      int(sources[g])))
     return DYAD_COLUMNS, rows, total
