@@ -44,6 +44,7 @@ ROLES = {"actor": 1, "recipient": 2}  # any other role is 3: no filter asks for 
 NO_DAY = np.iinfo(np.int32).max  # an event without a day: after every day, as NULLS LAST
 EPOCH = np.datetime64("1970-01-01", "D")
 LOOKUPS = 4096  # filter values remembered with what they match
+RARE_SHARE = 1 / 8  # a type, mode or status of at most this share of events: read as a list
 
 _EVENTS = ("WITH docs AS (SELECT doc_key, (row_number() OVER (ORDER BY seq) - 1)::INTEGER "
            "AS dpos, duplicate_of IS NULL AS first, coalesce(duplicate_of, doc_key) AS story_key "
@@ -266,7 +267,7 @@ class Index:
                 ids = self._ids((column, value), f"SELECT id FROM dict_{column} "
                                 "WHERE lower(value) = lower(?)", [value])
                 order, starts = self.by_value[column]
-                if int((starts[ids + 1] - starts[ids]).sum()) <= self.events // 8:
+                if int((starts[ids + 1] - starts[ids]).sum()) <= self.events * RARE_SHARE:
                     spans = [order[starts[i]:starts[i + 1]] for i in ids.tolist()]
                     sets.append(spans[0] if len(spans) == 1 else np.sort(np.concatenate(spans))
                                 if spans else np.empty(0, np.int32))
