@@ -206,8 +206,7 @@ def dyad_page(reader: Reader, filt: EventFilter, page: Page, period: str = "mont
                                       page.limit, page.offset)
             if found is not None:
                 columns, rows, total = found
-                return {"total": total, "columns": columns,
-                        "rows": [_json_row(columns, r) for r in rows]}
+                return {"total": total, "columns": columns, "rows": rows}
         sql, params = dyads_sql(filt, period, by_sector)
         agg = f"WITH agg AS ({sql}) "
         # the aggregate once: the page and the number of rows in all from the same pass

@@ -211,14 +211,14 @@ class Index:
         if not whole:  # only some kinds of these codes match
             wanted = np.zeros(len(self.kind_group), bool)
             wanted[kinds] = True
-            found = found[wanted[kinds_of]]
+            found = np.compress(np.take(wanted, kinds_of), found)
         if len(spans) > 1:
             found = np.sort(found)
         if len(found) > 1:  # an event with two matching entities once
             keep = np.empty(len(found), bool)
             keep[0] = True
             np.not_equal(found[1:], found[:-1], out=keep[1:])
-            found = found[keep]
+            found = np.compress(keep, found)
         return found
 
     def select(self, filt: EventFilter) -> tuple[np.ndarray | None, bool] | None:
@@ -247,9 +247,9 @@ class Index:
             for other in sets[1:]:
                 mask = np.zeros(self.events, bool)
                 mask[other] = True
-                found = found[np.take(mask, found)]
+                found = np.compress(np.take(mask, found), found)
             for column, test in conds:
-                found = found[test(np.take(column, found))]
+                found = np.compress(test(np.take(column, found)), found)
             return found, True
         mask = None
         for column, test in conds:
@@ -340,18 +340,17 @@ class Index:
         return found
 
 
-DYAD_RECORD = np.dtype([("score", np.float64), ("day", np.int32), ("month", np.int32),
-                        ("story", np.int32)])
+SIDE, SCORE, STORY, DAY = range(4)  # the columns of the dyads' records
 
 
-def _dyad_records(index: Index, by_sector: bool
-                  ) -> tuple[np.ndarray, np.ndarray, Any] | None:
-    """Per event, its sides and quad packed in one integer (-1 for an event that is no dyad:
-    a near-duplicate, a side without a code, no day), and the rest of what the dyads read of
-    it in one record, so that a filtered set of events is one gather: its score (NaN for
-    none), day, month since 1970 and story. With (actor names, recipient names, bits of the recipient,
-    bits of the quad, the smallest quad); None when they do not fit in 62 bits or a score is
-    NaN (DuckDB would sum it; the store's queries answer then)."""
+def _dyad_records(index: Index, by_sector: bool) -> tuple[np.ndarray, Any] | None:
+    """Per event, what the dyads read of it, in one row of four integers so that a filtered
+    set of events is one gather (`np.take` of rows): its sides and quad packed (SIDE; -1 for
+    an event that is no dyad: a near-duplicate, a side without a code, no day), its score's
+    bits (a float64; NaN for none), its story, and its month since 1970 and day (DAY: month
+    in the high half). With (actor names, recipient names, bits of the recipient, bits of the
+    quad, the smallest quad); None when the sides do not fit in 62 bits or a score is NaN
+    (DuckDB would sum it; the store's queries answer then)."""
     if by_sector:
         (a, a_names), (r, r_names) = index.side("actor"), index.side("recipient")
     else:
@@ -365,19 +364,19 @@ def _dyad_records(index: Index, by_sector: bool
     nan = np.isnan(index.score) & ~index.score_null
     if wa + wr + wq > 62 or nan.any():
         return None
-    rec = np.empty(index.events, DYAD_RECORD)
+    rec = np.empty((index.events, 4), np.int64)
     side = (a.astype(np.int64) << (wr + wq)) | (r.astype(np.int64) << wq) | quad
     side[~(index.first & (a > 0) & (r > 0) & (index.day != NO_DAY))] = -1
-    rec["score"] = index.score
-    rec["day"] = index.day
+    rec[:, SIDE] = side
+    rec[:, SCORE] = index.score.view(np.int64)
+    rec[:, STORY] = index.story
     days = EPOCH + np.where(index.day == NO_DAY, 0, index.day).astype("timedelta64[D]")
-    rec["month"] = days.astype("datetime64[M]").astype(np.int32)
-    rec["story"] = index.story
-    return side, rec, (a_names, r_names, wr, wq, q0)
+    month = days.astype("datetime64[M]").astype(np.int64)
+    rec[:, DAY] = (month << 32) | (index.day.astype(np.int64) & 0xFFFFFFFF)
+    return rec, (a_names, r_names, wr, wq, q0)
 
 
-def dyad_records(index: Index, by_sector: bool
-                 ) -> tuple[np.ndarray, np.ndarray, Any] | None:
+def dyad_records(index: Index, by_sector: bool) -> tuple[np.ndarray, Any] | None:
     """The dyads' records (above), made when first asked."""
     with index._lock:
         if by_sector in index._dyads:

@@ -36,8 +36,11 @@ def steady_allocator() -> None:
 
 def release(store: Any = None) -> None:
     """Give back what building the index freed: DuckDB's buffers of the store's blocks read
-    for it (by lowering its memory limit for a moment) and glibc's free memory."""
+    for it (by lowering its memory limit for a moment) and glibc's free memory. What is left
+    (the index) is kept out of the garbage collector's passes, which would otherwise walk its
+    lists of values again and again while requests are waiting."""
     gc.collect()
+    gc.freeze()
     if store is not None:
         store.execute("SET memory_limit = '64MB'")
         store.execute("RESET memory_limit")  # the server sets none of its own
