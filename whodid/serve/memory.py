@@ -36,9 +36,11 @@ def steady_allocator() -> None:
 
 def release(store: Any = None) -> None:
     """Give back what building the index freed: DuckDB's buffers of the store's blocks read
-    for it (by lowering its memory limit for a moment) and glibc's free memory. What is left
-    (the index) is kept out of the garbage collector's passes, which would otherwise walk its
-    lists of values again and again while requests are waiting."""
+    for it (with `store`, before serving: by lowering its memory limit for a moment, which
+    would fail a query running meanwhile) and glibc's free memory. What is left (the index)
+    is kept out of the garbage collector's passes, which would otherwise walk its lists of
+    values again and again while requests are waiting."""
+    gc.unfreeze()  # what was kept out before (an index replaced by a write) is collected too
     gc.collect()
     gc.freeze()
     if store is not None:

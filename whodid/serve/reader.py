@@ -161,7 +161,7 @@ class Reader:
         asked meanwhile are answered from the index of before the write, and not kept)."""
         if self.index is not None:
             self.index = Index(self.con)  # the old one goes with its last user
-            memory.release(self.con)
+            memory.release()  # not DuckDB's buffers: a download may be running
         with self._cache_lock:
             self._cache.clear()
             self._generation += 1  # answers computed before the write are not kept
