@@ -32,6 +32,7 @@ from typing import Any
 import duckdb
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from whodid.serve.pagerows import PageRows
 from whodid.store.queries import EventFilter, _date_bound
@@ -43,7 +44,8 @@ CODED = [("event_id", "event"), ("mode_id", "mode"), ("status_id", "status"),
 ROLES = {"actor": 1, "recipient": 2}  # any other role is 3: no filter asks for it
 NO_DAY = np.iinfo(np.int32).max  # an event without a day: after every day, as NULLS LAST
 EPOCH = np.datetime64("1970-01-01", "D")
-LOOKUPS = 4096  # filter values remembered with what they match
+LOOKUPS = 4096  # filter values remembered with what they match,
+LOOKUP_NUMBERS = 4_000_000  # and at most this many numbers in all (16 MB)
 RARE_SHARE = 1 / 8  # a type, mode or status of at most this share of events: read as a list
 
 _EVENTS = ("WITH docs AS (SELECT doc_key, (row_number() OVER (ORDER BY seq) - 1)::INTEGER "
@@ -67,7 +69,7 @@ _ENTITIES = ("SELECT e.event_no, CASE n.role WHEN 'actor' THEN 1 WHEN 'recipient
 def _numbers(column: pa.ChunkedArray) -> tuple[np.ndarray, list[Any]]:
     """(a number per row, 0 for none; the distinct values in DuckDB's text order)."""
     values = sorted(v for v in column.unique().to_pylist() if v is not None)
-    ids = pa.compute.index_in(column, value_set=pa.array(values, column.type))
+    ids = pc.index_in(column, value_set=pa.array(values, column.type))
     return np.asarray(ids.fill_null(-1).to_numpy(zero_copy_only=False), np.int32) + 1, values
 
 
@@ -125,6 +127,7 @@ class Index:
         self.rows = PageRows(store)
         self._lock = threading.Lock()
         self._lookups: OrderedDict[Any, np.ndarray] = OrderedDict()
+        self._numbers = 0  # in the lookups remembered
         self._orders: OrderedDict[tuple[str, bool], tuple[np.ndarray, np.ndarray]] = OrderedDict()
         self._sides: dict[str, tuple[np.ndarray, list[str]]] = {}
         self._dyads: dict[bool, Any] = {}
@@ -182,10 +185,12 @@ class Index:
                 self._lookups.move_to_end(key)
                 return found
             rows = self.lookup.execute(sql, params).fetchall()
-            found = np.array(sorted(int(r[0]) for r in rows), np.int64)
+            found = np.array(sorted(int(r[0]) for r in rows), np.int32)
             self._lookups[key] = found
-            while len(self._lookups) > LOOKUPS:
-                self._lookups.popitem(last=False)
+            self._numbers += len(found)
+            while len(self._lookups) > LOOKUPS or (self._numbers > LOOKUP_NUMBERS
+                                                   and len(self._lookups) > 1):
+                self._numbers -= len(self._lookups.popitem(last=False)[1])
             return found
 
     def _entity(self, roles: tuple[int, ...], cond: str, *values: Any) -> np.ndarray:
@@ -221,12 +226,9 @@ class Index:
             found = np.compress(keep, found)
         return found
 
-    def select(self, filt: EventFilter) -> tuple[np.ndarray | None, bool] | None:
-        """(the sorted positions of the events `filt` matches, or None for all; whether a
-        condition was evaluated), or None when the filter needs what the index does not hold
-        (words of the sentence, a document, a place)."""
-        if not answers(filt):
-            return None
+    def select(self, filt: EventFilter) -> np.ndarray | None:
+        """The sorted positions of the events `filt` matches, or None for all of them; `filt`
+        must be one the index `answers`."""
         sets: list[np.ndarray] = []
         for role in ("actor", "recipient"):
             value = getattr(filt, role)
@@ -240,7 +242,7 @@ class Index:
             sets.append(self._entity((1, 2), "upper(sector) = upper(?)", filt.sector))
         conds = self._conditions(filt, sets)
         if not sets and not conds:
-            return None, False
+            return None
         if sets:
             sets.sort(key=len)
             found = sets[0]
@@ -250,11 +252,11 @@ class Index:
                 found = np.compress(np.take(mask, found), found)
             for column, test in conds:
                 found = np.compress(test(np.take(column, found)), found)
-            return found, True
+            return found
         mask = None
         for column, test in conds:
             mask = test(column) if mask is None else mask & test(column)
-        return np.flatnonzero(mask).astype(np.int32), True
+        return np.flatnonzero(mask).astype(np.int32)
 
     def _conditions(self, filt: EventFilter, sets: list[np.ndarray]
                     ) -> list[tuple[np.ndarray, Any]]:

@@ -30,10 +30,9 @@ def event_page(index: Index, filt: EventFilter, sort: str, limit: int, offset: i
     """(columns, rows, total) of one page of events sorted by `sort` (a flat column, `-name`
     descending, then event_no), or None when the index cannot answer."""
     column, desc = sort.lstrip("-"), sort.startswith("-")
-    selected = index.select(filt)
-    if selected is None or column not in SORTS:
+    if not answers(filt) or column not in SORTS:
         return None
-    found, _ = selected
+    found = index.select(filt)
     total = index.events if found is None else len(found)
     end = min(offset + limit, total)
     if offset >= total:
@@ -58,7 +57,6 @@ def event_page(index: Index, filt: EventFilter, sort: str, limit: int, offset: i
     return COLUMNS, rows, total
 
 
-PERIOD_UNITS = {"day": "D", "week": "D", "month": "M", "year": "Y"}
 DYAD_COLUMNS = ["period", "actor", "recipient", "quad", "events", "mean_score", "articles",
                 "sources"]
 
@@ -136,12 +134,10 @@ def dyad_page(index: Index, filt: EventFilter, period: str, by_sector: bool, sor
     `sort` (a column, `-name` descending, then period, events DESC, actor, recipient and
     quad; checked by the caller), or None when the index cannot answer."""
     records = dyad_records(index, by_sector) if index.days_ok else None
-    if records is None:
+    if records is None or not answers(filt):
         return None
-    selected = index.select(EventFilter(**{**filt.__dict__, "unique": False}))
-    if selected is None:
-        return None
-    found, _ = selected
+    # near-duplicates are no dyads: the records say so (the filter's `unique` adds nothing)
+    found = index.select(EventFilter(**{**filt.__dict__, "unique": False}))
     all_records, (a_names, r_names, wr, wq, q0) = records
     # np.take of whole rows: one gather (a fancy index copies column by column)
     rec = all_records if found is None else np.take(all_records, found, axis=0)
