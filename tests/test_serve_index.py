@@ -188,3 +188,26 @@ def test_mean_scores_round_as_duckdb_rounds():
                       params=[x.tolist()]).fetchnumpy()["r"]
     got = indexed._round2(x)
     assert np.array_equal(got, want) and np.array_equal(np.signbit(got), np.signbit(want))
+
+
+def test_a_story_counts_once_per_dyad_either_way(store):
+    """A story's articles and sources count once per dyad whether its events are found as
+    neighbours (a document's events stored together) or by hashing (pairs in any order)."""
+    import numpy as np
+
+    rng = np.random.default_rng(4)
+    story = np.repeat(np.arange(300), rng.integers(1, 6, 300))
+    group = rng.integers(0, 7, len(story))
+    first = indexed._first_of_story(group, story)
+    pairs = set(zip(group.tolist(), story.tolist(), strict=True))
+    assert first is not None and first.sum() == len(pairs)
+    assert set(zip(group[first].tolist(), story[first].tolist(), strict=True)) == pairs
+    assert indexed._first_of_story(group, story, longest=2) is None  # runs of up to 5
+    slow = Reader(store, cache_size=0, index=False)
+    fast = Reader(store, cache_size=0)
+    assert fast.index.stories_together
+    fast.index.stories_together = False
+    for filt in ({}, {"country": "SRB"}, {"type": "ACCUSE"}):
+        for period in ("day", "month"):
+            args = (EventFilter(**filt), data.Page(limit=20), period, False)
+            assert data.dyad_page(fast, *args) == data.dyad_page(slow, *args)

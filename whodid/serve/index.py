@@ -94,6 +94,12 @@ class Index:
         # periods are written by Python's dates: years 1 to 9999 (else the store's queries)
         self.days_ok = not len(dated) or (_days("0001-01-01") <= int(dated.min())
                                           and int(dated.max()) <= _days("9999-12-31"))
+        # whether each first copy's events are together in event_no order (the store writes a
+        # document's events together): then a story's events are neighbours in any selection
+        firsts = self.story[self.first]
+        self.stories_together = (1 + int(np.count_nonzero(firsts[1:] != firsts[:-1]))
+                                 == len(np.unique(firsts))) if len(firsts) else True
+        del firsts
         stories = int(self.story.max(initial=-1)) + 1
         self.story_articles = np.zeros(stories, np.int64)
         self.story_articles[self.story] = self.articles

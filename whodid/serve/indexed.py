@@ -127,6 +127,22 @@ def _first(n: int, *keys: np.ndarray) -> np.ndarray:
     return np.argsort(packed)
 
 
+def _first_of_story(group: np.ndarray, story: np.ndarray, longest: int = 16
+                    ) -> np.ndarray | None:
+    """Whether each event is the first of its story in its group, for events whose stories
+    are runs of neighbours: compared with the events before it in its run (None when a run is
+    longer than `longest`: hashing the pairs is then cheaper)."""
+    n = len(group)
+    starts = np.flatnonzero(np.concatenate(([True], story[1:] != story[:-1])))
+    run = int(np.diff(np.append(starts, n)).max())
+    if run > longest:
+        return None
+    repeated = np.zeros(n, bool)
+    for k in range(1, run):
+        repeated[k:] |= (group[k:] == group[:-k]) & (story[k:] == story[:-k])
+    return ~repeated
+
+
 def dyad_page(index: Index, filt: EventFilter, period: str, by_sector: bool, sort: str,
               limit: int, offset: int
               ) -> tuple[list[str], list[dict[str, Any]], int] | None:
@@ -162,8 +178,12 @@ def dyad_page(index: Index, filt: EventFilter, period: str, by_sector: bool, sor
     with_score = np.bincount(group, weights=scored, minlength=groups)
     score = np.bincount(group, weights=np.where(scored, score, 0.0), minlength=groups)
     story = rec[:, STORY]
-    stories = int(story.max()) + 1
-    g_of, s_of = np.divmod(pd.unique(group.astype(np.int64) * stories + story), stories)
+    first = _first_of_story(group, story) if index.stories_together else None
+    if first is not None:
+        g_of, s_of = np.compress(first, group), np.compress(first, story)
+    else:
+        stories = int(story.max()) + 1
+        g_of, s_of = np.divmod(pd.unique(group.astype(np.int64) * stories + story), stories)
     articles = np.bincount(g_of, weights=index.story_articles[s_of], minlength=groups)
     sources = np.bincount(g_of, weights=index.story_sources[s_of], minlength=groups)
     # each group's keys back, from one of its events
