@@ -99,6 +99,12 @@ async def _client(port: int, paths: list[str], stop: float, out: dict[str, Any])
         conn[1].close()
 
 
+def _cpu_s(pid: int) -> float:
+    """User and system CPU time the process has used, in seconds."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def _rss_mib(pid: int) -> float:
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
         if line.startswith("VmRSS:"):
@@ -113,6 +119,7 @@ async def _load(port: int, pid: int, clients: int, seconds: float, mix_size: int
     mix = request_mix(mix_size, seed)
     per_client = [rng.sample(mix, len(mix)) for _ in range(clients)]
     memory: list[float] = []
+    cpu = _cpu_s(pid)
     start = time.perf_counter()
     stop = start + seconds
 
@@ -123,6 +130,7 @@ async def _load(port: int, pid: int, clients: int, seconds: float, mix_size: int
 
     await asyncio.gather(sample(), *(_client(port, p, stop, out) for p in per_client))
     out["elapsed"] = time.perf_counter() - start
+    out["server_cpu"] = _cpu_s(pid) - cpu
     out["memory"] = memory
     out["distinct"] = len(set(mix))
     return out
@@ -166,6 +174,7 @@ def run(db: Path, clients: int, seconds: float, cache: int, mix_size: int = 4000
             "rps": len(lat) / result["elapsed"], "p50_ms": pct(0.50), "p90_ms": pct(0.90),
             "p99_ms": pct(0.99), "max_ms": lat[-1] * 1000 if lat else float("nan"),
             "mean_ms": statistics.fmean(lat) * 1000 if lat else float("nan"),
+            "server_cpu_ms": result["server_cpu"] * 1000 / max(1, len(lat)),
             "errors": len(result["errors"]), "error_examples": result["errors"][:3],
             "distinct_paths": result["distinct"], "rss_mib": mem,
             "clients": clients, "seconds": seconds, "cache": cache}
@@ -177,7 +186,8 @@ def format_report(r: dict[str, Any], label: str) -> str:
     lines = [
         (f"{label}: {r['clients']} clients, {r['seconds']:g} s, cache {r['cache']} answers, "
          f"{r['distinct_paths']:,} distinct requests in the mix"),
-        f"  requests {r['requests']:,}  ({r['rps']:.1f}/s)   errors {r['errors']}",
+        (f"  requests {r['requests']:,}  ({r['rps']:.1f}/s)   errors {r['errors']}   "
+         f"server CPU per request {r['server_cpu_ms']:.1f} ms"),
         (f"  latency ms: p50 {r['p50_ms']:.1f}  p90 {r['p90_ms']:.1f}  p99 {r['p99_ms']:.1f}  "
          f"max {r['max_ms']:.1f}  mean {r['mean_ms']:.1f}"),
     ]

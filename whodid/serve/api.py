@@ -22,11 +22,11 @@ from whodid.store.queries import PERIODS, EventFilter
 router = APIRouter(prefix="/api", tags=["api"])
 
 
-def reader_of(request: Request) -> Reader:
+async def reader_of(request: Request) -> Reader:
     return request.app.state.reader
 
 
-def event_filter(
+async def event_filter(
         actor: Annotated[str | None, Query(description="actor code, or part of its name")] = None,
         recipient: Annotated[str | None, Query(description="recipient code or name")] = None,
         country: Annotated[str | None, Query(description="code of either side")] = None,
@@ -41,17 +41,24 @@ def event_filter(
         unique: Annotated[bool, Query(description="first copies only")] = False,
 ) -> EventFilter:
     """The filters of `whodid events`; an empty value is no filter."""
-    values = {"actor": actor, "recipient": recipient, "country": country, "sector": sector,
-              "type": type, "mode": mode, "status": status, "since": since, "until": until,
-              "text": text, "doc": doc}
+    return make_filter({"actor": actor, "recipient": recipient, "country": country,
+                        "sector": sector, "type": type, "mode": mode, "status": status,
+                        "since": since, "until": until, "text": text, "doc": doc}, unique)
+
+
+FILTERS = ("actor", "recipient", "country", "sector", "type", "mode", "status", "since",
+           "until", "text", "doc")
+
+
+def make_filter(values: dict[str, str | None], unique: bool) -> EventFilter:
     return EventFilter(**{k: (v.strip() or None) if v else None for k, v in values.items()},
                        unique=unique)
 
 
-def page(limit: Annotated[int, Query(ge=1, le=data.MAX_PAGE)] = 50,
-         offset: Annotated[int, Query(ge=0)] = 0,
-         sort: Annotated[str | None, Query(description="a column; -column descending")] = None
-         ) -> data.Page:
+async def page(limit: Annotated[int, Query(ge=1, le=data.MAX_PAGE)] = 50,
+               offset: Annotated[int, Query(ge=0)] = 0,
+               sort: Annotated[str | None, Query(description="a column; -column descending")]
+               = None) -> data.Page:
     return data.Page(limit, offset, sort)
 
 
@@ -63,7 +70,7 @@ Format = Annotated[str, Query(pattern="^(json|jsonl|csv|parquet|gdelt)$",
 Period = Annotated[str, Query(pattern="^(" + "|".join(PERIODS) + ")$")]
 
 
-def _next(request: Request, result: dict[str, Any]) -> str | None:
+def next_url(request: Request, result: dict[str, Any]) -> str | None:
     end = result["offset"] + result["limit"]
     if end >= result["total"]:
         return None
@@ -90,19 +97,28 @@ def index(request: Request, reader: ReaderOf) -> dict[str, Any]:
             "docs": "/api/docs", "openapi": "/api/openapi.json"}
 
 
+async def _answer(indexed: bool, compute: Any, *args: Any) -> Any:
+    """An answer from the server's index is computed here, on the event loop (a few
+    milliseconds of numpy; handing it to a thread would cost a good part of that again);
+    one that queries the store goes to a worker thread."""
+    return compute(*args) if indexed else await run_in_threadpool(compute, *args)
+
+
 @router.get("/events", summary="events matching the filters, a page at a time or downloaded")
-def events(request: Request, reader: ReaderOf, filt: Filter, pg: PageOf,
-           format: Format = "json",
-           download_limit: Annotated[int | None, Query(ge=1)] = None) -> Any:
+async def events(request: Request, reader: ReaderOf, filt: Filter, pg: PageOf,
+                 format: Format = "json",
+                 download_limit: Annotated[int | None, Query(ge=1)] = None) -> Any:
     if format != "json":
         settings = request.app.state.settings
         limit = min(download_limit or settings.max_download, settings.max_download)
-        path, n = downloads.events_file(reader, filt, format, limit, settings.download_timeout)
+        path, n = await run_in_threadpool(downloads.events_file, reader, filt, format, limit,
+                                          settings.download_timeout)
         return _download(path, n, format, "events")
-    result = data.event_page(reader, filt, pg)
+    result = await _answer(data.indexed_events(reader, filt, pg), data.event_page, reader, filt,
+                           pg)
     # values from the store are JSON's own (dates are written as text): encoded as they are,
     # without FastAPI's walk over every cell, which cost more than the query
-    return JSONResponse({**result, "next": _next(request, result)})
+    return JSONResponse({**result, "next": next_url(request, result)})
 
 
 @router.get("/events/{event_no}", summary="one event: record, document, evidence and its why")
@@ -117,15 +133,17 @@ def event(event_no: int, reader: ReaderOf) -> dict[str, Any]:
 
 
 @router.get("/dyads", summary="events per period, actor, recipient and quad class")
-def dyads(request: Request, reader: ReaderOf, filt: Filter, pg: PageOf,
-          period: Period = "month", by_sector: bool = False, format: Format = "json") -> Any:
+async def dyads(request: Request, reader: ReaderOf, filt: Filter, pg: PageOf,
+                period: Period = "month", by_sector: bool = False,
+                format: Format = "json") -> Any:
     if format != "json":
         settings = request.app.state.settings
-        path, n = downloads.dyads_file(reader, filt, format, period, by_sector,
-                                       settings.download_timeout)
+        path, n = await run_in_threadpool(downloads.dyads_file, reader, filt, format, period,
+                                          by_sector, settings.download_timeout)
         return _download(path, n, format, "dyads")
-    result = data.dyad_page(reader, filt, pg, period, by_sector)
-    return JSONResponse({**result, "next": _next(request, result)})
+    result = await _answer(data.indexed_dyads(reader, filt), data.dyad_page, reader, filt, pg,
+                           period, by_sector)
+    return JSONResponse({**result, "next": next_url(request, result)})
 
 
 @router.get("/timeline", summary="a pair's events per period, cooperation against conflict")
@@ -148,7 +166,7 @@ def network(reader: ReaderOf, filt: Filter,
 @router.get("/documents", summary="stored documents in storing order")
 def document_list(request: Request, reader: ReaderOf, pg: PageOf) -> dict[str, Any]:
     result = data.document_page(reader, pg)
-    return {**result, "next": _next(request, result)}
+    return {**result, "next": next_url(request, result)}
 
 
 @router.get("/documents/{doc}", summary="one document with its text and events")
@@ -162,7 +180,7 @@ def document(doc: str, reader: ReaderOf) -> dict[str, Any]:
 @router.get("/errors", summary="inputs that could not be read or coded")
 def error_list(request: Request, reader: ReaderOf, pg: PageOf) -> dict[str, Any]:
     result = data.error_page(reader, pg)
-    return {**result, "next": _next(request, result)}
+    return {**result, "next": next_url(request, result)}
 
 
 class DocumentIn(BaseModel):

@@ -48,6 +48,7 @@ class Settings:
     cache_size: int = 512
     threads: int | None = None  # DuckDB threads (default: its own)
     concurrent: int | None = None  # queries at once (default: the cores)
+    fast_pages: bool = True  # plain pages of events and dyads answered ahead of FastAPI
 
 
 _KINDS = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found",
@@ -136,6 +137,10 @@ def create_app(settings: Settings) -> FastAPI:
     async def crash(request: Request, exc: Exception) -> Any:
         return _error(request, 500, f"internal error: {type(exc).__name__}: {exc}")
 
+    if settings.fast_pages:
+        from whodid.serve.fastpath import FastPages
+
+        app.add_middleware(FastPages, reader=reader)
     app.add_middleware(BodyLimit, limit=settings.max_body)
     return app
 

@@ -58,8 +58,10 @@ def cmd_serve(args: argparse.Namespace) -> int:
         print(f"whodid: serve needs FastAPI, uvicorn and Jinja2 ({exc.name} is missing); "
               "install them with pip install 'whodid[serve]'", file=sys.stderr)
         return 2
+    from whodid.serve.memory import steady_allocator
     from whodid.store.store import StoreError
 
+    steady_allocator()
     settings = settings_from_env(args.db, args.token, max_body=args.max_body,
                                  timeout=args.timeout, max_download=args.max_download,
                                  cache_size=args.cache, threads=args.threads,

@@ -78,6 +78,21 @@ def event_total(reader: Reader, filt: EventFilter) -> int:
     return reader.cached(("event_total", _key(filt)), compute)
 
 
+def indexed_events(reader: Reader, filt: EventFilter, page: Page) -> bool:
+    """Whether the server's index answers this page of events (else the store's queries):
+    then in a few milliseconds, on the server's event loop."""
+    return (reader.index is not None and indexed.answers(filt)
+            and (page.sort or "event_no").lstrip("-") in indexed.SORTS)
+
+
+def indexed_dyads(reader: Reader, filt: EventFilter) -> bool:
+    """Whether the server's index answers this page of dyads in a few milliseconds, on the
+    event loop: when a side or a type narrows the events. (It answers the others too, in a
+    worker thread: grouping a million events takes a quarter of a second.)"""
+    return (reader.index is not None and reader.index.days_ok and indexed.answers(filt)
+            and bool(filt.actor or filt.recipient or filt.country or filt.sector or filt.type))
+
+
 def event_page(reader: Reader, filt: EventFilter, page: Page) -> dict[str, Any]:
     """One page of matching events as flat rows (the CSV columns), with the total."""
     page.check()
@@ -85,14 +100,12 @@ def event_page(reader: Reader, filt: EventFilter, page: Page) -> dict[str, Any]:
 
     def compute() -> dict[str, Any]:
         index = reader.index
-        if index is not None:
-            with reader.turn(reader.timeout):
-                found = indexed.event_page(reader, index, filt, page.sort or "event_no",
-                                           page.limit, page.offset)
+        if index is not None:  # arrays in this process: no query, no turn to wait for
+            found = indexed.event_page(index, filt, page.sort or "event_no", page.limit,
+                                       page.offset)
             if found is not None:
                 columns, rows, total = found
-                return {"columns": columns, "rows": [_json_row(columns, r) for r in rows],
-                        "total": total}
+                return {"columns": columns, "rows": rows, "total": total}
         cond, params = filt.where()
         stories = "s." in order
         # the documents are joined only when the filter or the order needs them: a page of
@@ -193,13 +206,11 @@ def dyad_page(reader: Reader, filt: EventFilter, page: Page, period: str = "mont
     def compute() -> dict[str, Any]:
         index = reader.index
         if index is not None:
-            with reader.turn(reader.timeout):
-                found = indexed.dyad_page(reader, index, filt, period, by_sector,
-                                          page.sort or "period", page.limit, page.offset)
+            found = indexed.dyad_page(index, filt, period, by_sector, page.sort or "period",
+                                      page.limit, page.offset)
             if found is not None:
                 columns, rows, total = found
-                return {"total": total, "columns": columns,
-                        "rows": [_json_row(columns, r) for r in rows]}
+                return {"total": total, "columns": columns, "rows": rows}
         sql, params = dyads_sql(filt, period, by_sector)
         agg = f"WITH agg AS ({sql}) "
         # the aggregate once: the page and the number of rows in all from the same pass

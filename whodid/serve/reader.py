@@ -17,6 +17,7 @@ from typing import Any
 
 import duckdb
 
+from whodid.serve import memory
 from whodid.serve.index import Index
 from whodid.store.store import connect
 
@@ -61,10 +62,9 @@ class Reader:
         self._running = threading.BoundedSemaphore(concurrent or os.cpu_count() or 2)
         self.tables = self._tables()
         self.threads = threads
-        # None: every question is asked of the store itself (slower; for comparison and tests).
-        # One thread per question of the index: its questions are small and many run at once
-        # (measured: about a tenth more answers per second than with one thread per core)
-        self.index: Index | None = Index(self.con, threads or 1) if index else None
+        # None: every question is asked of the store itself (slower; for comparison and tests)
+        self.index: Index | None = Index(self.con) if index else None
+        memory.release(self.con)
 
     def close(self) -> None:
         if self.index is not None:
@@ -85,11 +85,6 @@ class Reader:
              ) -> tuple[list[str], list[tuple[Any, ...]]]:
         """(column names, rows) of one query, interrupted after the time limit."""
         return self._run(self._cursor(), sql, params, timeout)
-
-    def index_rows(self, index: Index, sql: str, params: Sequence[Any] = (),
-                   timeout: float | None = None) -> tuple[list[str], list[tuple[Any, ...]]]:
-        """(column names, rows) of one query of the index, under the same limits."""
-        return self._run(index.cursor(), sql, params, timeout)
 
     def _run(self, cur: duckdb.DuckDBPyConnection, sql: str, params: Sequence[Any],
              timeout: float | None) -> tuple[list[str], list[tuple[Any, ...]]]:
@@ -165,7 +160,8 @@ class Reader:
         """The store was written: index it again, then forget every cached answer (questions
         asked meanwhile are answered from the index of before the write, and not kept)."""
         if self.index is not None:
-            self.index = Index(self.con, self.threads or 1)  # the old one goes with its last user
+            self.index = Index(self.con)  # the old one goes with its last user
+            memory.release()  # not DuckDB's buffers: a download may be running
         with self._cache_lock:
             self._cache.clear()
             self._generation += 1  # answers computed before the write are not kept
