@@ -21,6 +21,7 @@ from whodid.learn.features import (
     candidate_features,
     mention_features,
     sentence_features,
+    speakers,
 )
 from whodid.learn.model import EventModel, load_model
 from whodid.learn.views import MentionTracker, tokens
@@ -39,7 +40,9 @@ def sentence_view(ctx: SentenceContext, cands: list[Candidate]) -> tuple[Sentenc
     rules = [_rule(c, sent) for c in cands if c.live]
     lexicon = [(c.token.i - sent.start, c.match.entry.event) for c in cands
                if not c.match.entry.synthetic]
-    view = SentenceView(tokens(sent), mentions, rules, lexicon, ctx.sequence)
+    speech = frozenset(t.i - sent.start for t in sent
+                       if t.pos_ == "VERB" and t.lemma_ in ctx.lexicon.speech_verbs)
+    view = SentenceView(tokens(sent), mentions, rules, lexicon, ctx.sequence, speech=speech)
     return view, [e for _, e in found]
 
 
@@ -70,25 +73,29 @@ def choose_participants(model: EventModel, view: SentenceView, event: str, trigg
                         rule: RuleEvent | None) -> tuple[int | None, int | None, float, float]:
     """Indexes into view.mentions of the actor and the recipient, with their probabilities.
     The recipient is another mention than the actor (it may share its country: police
-    arresting their own citizens). Where the rules chose a coded participant, the model
-    overrides it only when it is surer of another by `margin`."""
+    arresting their own citizens), and not one of the actor's side who reports the act ("Y
+    did not fire on anyone, Y's spokesman said"; a victim reporting it may be its target).
+    Where the rules chose a coded participant, the model overrides it only when it is surer
+    of another by `margin`."""
     if not view.mentions:
         return None, None, 0.0, 0.0
     feats = [mention_features(view, m, event, trigger, rule) for m in view.mentions]
     pa = np.array([model.actor.proba(f)[0] for f in feats])
     margin = model.settings.get("margin", 0.0)
-    a = _best(pa, view, rule.actor if rule else (), margin, None)
+    a = _best(pa, view, rule.actor if rule else (), margin, set())
     actor = frozenset([view.mentions[a].code])
     pr = np.array([model.recipient.proba(f + actor_side(m, event, actor))[0]
                    for m, f in zip(view.mentions, feats)])
-    r = _best(pr, view, rule.recipient if rule else (), margin, _span(view.mentions[a]))
+    reporters = speakers(view, trigger)
+    skip = {i for i, m in enumerate(view.mentions) if _span(m) == _span(view.mentions[a])
+            or m.source == "sentence" and m.i in reporters and m.code in actor}
+    r = _best(pr, view, rule.recipient if rule else (), margin, skip)
     return a, r, float(pa[a]), float(pr[r]) if r is not None else 0.0
 
 
 def _best(p: np.ndarray, view: SentenceView, ruled: tuple[str, ...], margin: float,
-          besides: tuple[int, int] | None) -> int | None:
-    order = [int(i) for i in np.argsort(-p, kind="stable")
-             if besides is None or _span(view.mentions[i]) != besides]
+          skip: set[int]) -> int | None:
+    order = [int(i) for i in np.argsort(-p, kind="stable") if int(i) not in skip]
     if not order:
         return None
     kept = [i for i in order if view.mentions[i].code in ruled]
