@@ -64,28 +64,12 @@ class SentenceView:
     lexicon: list[tuple[int, str]]  # every lexicon trigger hit, kept or not: (index, type)
     number: int  # the sentence's position in the document
     children: list[list[int]] = field(default_factory=list)
-    speech: frozenset[int] = frozenset()  # the say-verbs of the sentence ("said", "told")
 
     def __post_init__(self) -> None:
         self.children = [[] for _ in self.toks]
         for k, t in enumerate(self.toks):
             if t.head != k:
                 self.children[t.head].append(k)
-
-
-def speakers(v: SentenceView, k: int) -> set[int]:
-    """The tokens of whoever reports the act at token k: the subjects of the say-verbs above
-    it ("X said Y shelled Z": X's words), who are outside the act they report."""
-    out: set[int] = set()
-    while v.toks[k].head != k:
-        k = v.toks[k].head
-        if k in v.speech:
-            todo = [c for c in v.children[k] if v.toks[c].dep == "nsubj"]
-            while todo:
-                c = todo.pop()
-                out.add(c)
-                todo += v.children[c]
-    return out
 
 
 def _bucket(n: int, edges: tuple[int, ...]) -> str:

@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import numpy as np
-from spacy.tokens import Span
+from spacy.tokens import Span, Token
 
 from whodid.code.candidate import Candidate
 from whodid.code.context import SentenceContext
@@ -21,7 +21,6 @@ from whodid.learn.features import (
     candidate_features,
     mention_features,
     sentence_features,
-    speakers,
 )
 from whodid.learn.model import EventModel, load_model
 from whodid.learn.views import MentionTracker, tokens
@@ -40,9 +39,7 @@ def sentence_view(ctx: SentenceContext, cands: list[Candidate]) -> tuple[Sentenc
     rules = [_rule(c, sent) for c in cands if c.live]
     lexicon = [(c.token.i - sent.start, c.match.entry.event) for c in cands
                if not c.match.entry.synthetic]
-    speech = frozenset(t.i - sent.start for t in sent
-                       if t.pos_ == "VERB" and t.lemma_ in ctx.lexicon.speech_verbs)
-    view = SentenceView(tokens(sent), mentions, rules, lexicon, ctx.sequence, speech=speech)
+    view = SentenceView(tokens(sent), mentions, rules, lexicon, ctx.sequence)
     return view, [e for _, e in found]
 
 
@@ -70,11 +67,13 @@ def anchor_weight(model: EventModel, view: SentenceView, label: int) -> tuple[in
 
 
 def choose_participants(model: EventModel, view: SentenceView, event: str, trigger: int,
-                        rule: RuleEvent | None) -> tuple[int | None, int | None, float, float]:
+                        rule: RuleEvent | None, reporters: frozenset[int] = frozenset()
+                        ) -> tuple[int | None, int | None, float, float]:
     """Indexes into view.mentions of the actor and the recipient, with their probabilities.
     The recipient is another mention than the actor (it may share its country: police
     arresting their own citizens), and not one of the actor's side who reports the act ("Y
-    did not fire on anyone, Y's spokesman said"; a victim reporting it may be its target).
+    did not fire on anyone, Y's spokesman said": `reporters`, the tokens of the speakers; a
+    victim reporting it may be its target).
     Where the rules chose a coded participant, the model overrides it only when it is surer
     of another by `margin`."""
     if not view.mentions:
@@ -86,7 +85,6 @@ def choose_participants(model: EventModel, view: SentenceView, event: str, trigg
     actor = frozenset([view.mentions[a].code])
     pr = np.array([model.recipient.proba(f + actor_side(m, event, actor))[0]
                    for m, f in zip(view.mentions, feats)])
-    reporters = speakers(view, trigger)
     skip = {i for i, m in enumerate(view.mentions) if _span(m) == _span(view.mentions[a])
             or m.source == "sentence" and m.i in reporters and m.code in actor}
     r = _best(pr, view, rule.recipient if rule else (), margin, skip)
@@ -171,7 +169,7 @@ def apply(model: EventModel, ctx: SentenceContext, cands: list[Candidate]) -> li
             cand.dropped = f"model: '{cand.token.text}' reports no {cand.event} here {pc:.2f}"
             continue
         live_types.add(cand.event)
-        _participants(model, view, entities, cand, rule.trigger, rule)
+        _participants(model, ctx, view, entities, cand, rule.trigger, rule)
         cand.confidence = calibrated(model, p)
     live_types |= _revive(model, ctx, view, entities, cands, live_types)
     out = list(cands)
@@ -201,7 +199,7 @@ def apply(model: EventModel, ctx: SentenceContext, cands: list[Candidate]) -> li
             token, event, mode_for(model, event, view.toks[k].lemma), source="model",
             why=f"model: trigger '{token.text}' -> {event} {p:.2f}")
         cand.confidence = calibrated(model, p)
-        if _complete(model, view, entities, cand, k):
+        if _complete(model, ctx, view, entities, cand, k):
             out.append(cand)
     return out
 
@@ -234,16 +232,16 @@ def _revive(model: EventModel, ctx: SentenceContext, view: SentenceView,
         cand.why.append(f"model: '{cand.token.text}' -> {event} {pc:.2f} "
                         f"(the rules had set it aside: {reason})")
         cand.confidence = calibrated(model, pc)
-        if _complete(model, view, entities, cand, cand.token.i - ctx.sent.start):
+        if _complete(model, ctx, view, entities, cand, cand.token.i - ctx.sent.start):
             revived.add(event)
     return revived
 
 
-def _complete(model: EventModel, view: SentenceView, entities: list[Entity],
-              cand: Candidate, k: int) -> bool:
+def _complete(model: EventModel, ctx: SentenceContext, view: SentenceView,
+              entities: list[Entity], cand: Candidate, k: int) -> bool:
     """Participants and status of an event the model brings in; False (and the candidate
     dropped) when no coded mention can be its actor."""
-    _participants(model, view, entities, cand, k, None)
+    _participants(model, ctx, view, entities, cand, k, None)
     if not cand.actors:
         cand.dropped = "model: no coded actor"
         return False
@@ -253,9 +251,11 @@ def _complete(model: EventModel, view: SentenceView, entities: list[Entity],
     return True
 
 
-def _participants(model: EventModel, view: SentenceView, entities: list[Entity],
-                  cand: Candidate, trigger: int, rule: RuleEvent | None) -> None:
-    a, r, pa, pr = choose_participants(model, view, cand.event, trigger, rule)
+def _participants(model: EventModel, ctx: SentenceContext, view: SentenceView,
+                  entities: list[Entity], cand: Candidate, trigger: int,
+                  rule: RuleEvent | None) -> None:
+    a, r, pa, pr = choose_participants(model, view, cand.event, trigger, rule,
+                                       _reporters(ctx, cand.token))
     # a participant the rules named but could not code ("the rebels") gives way only to
     # a mention the model is sure of: the model chooses among coded mentions alone
     sure = model.settings.get("replace_uncoded", 0.0)
@@ -267,6 +267,15 @@ def _participants(model: EventModel, view: SentenceView, entities: list[Entity],
             not cand.recipients or cand.codes("recipient") or pr >= sure):
         cand.recipients = [_entity(entities[r], view.mentions[r], pr, "recipient")]
         cand.why.append(f"recipient: model chose '{entities[r].entity_text}' {pr:.2f}")
+
+
+def _reporters(ctx: SentenceContext, token: Token) -> frozenset[int]:
+    """The tokens (in the sentence) of whoever reports the act at `token`: the subjects of
+    the say-verbs above it, however deep ("X said Y shelled Z", "Y's troops were put on
+    alert, its ministry said")."""
+    return frozenset(t.i - ctx.sent.start for verb in token.ancestors
+                     if verb.pos_ == "VERB" and verb.lemma_ in ctx.lexicon.speech_verbs
+                     for c in verb.children if c.dep_ == "nsubj" for t in c.subtree)
 
 
 @register_stage("learned")
