@@ -79,6 +79,35 @@ def test_stand_off_annotations_keep_offsets_not_text(tmp_path: Path) -> None:
     assert doc["events"][0]["recipient"][0]["code"] == "RUR"
 
 
+SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
+STATUSES = {"asserted", "alleged", "denied", "negated", "future", "hypothetical"}
+
+
+@pytest.mark.skipif(not SHARED_DATA.exists(), reason="needs ../shared beside the clone")
+@pytest.mark.parametrize("folder", [annotations.FOLDER, annotations.FOLDER / "held"],
+                         ids=["trained-on", "held"])
+def test_project_annotations_load_with_their_spans_inside_the_articles(folder: Path) -> None:
+    from whodid.code.lexicon import load_ontology
+
+    types = set(load_ontology())
+    docs = annotations.load_all(SHARED_DATA, folder)
+    assert docs, f"no annotation files in {folder}"
+    located = 0
+    for doc in docs:
+        n = len(doc["text"])
+        spans = [(s["start"], s["end"]) for s in doc["sentences"]]
+        assert all(0 <= a < b <= n for a, b in spans), doc["id"]
+        for e in doc["events"]:
+            assert e["event"] in types and 0 <= e["s"] < len(spans), (doc["id"], e)
+            assert e["status"] in STATUSES, (doc["id"], e)
+            for side in annotations.SIDES:
+                for ent in e[side]:
+                    if ent["start"] is not None:  # located in the article's own text
+                        located += 1
+                        assert 0 <= ent["start"] < ent["end"] <= n, (doc["id"], ent)
+    assert located > len(docs)
+
+
 # Six short articles written for this test: each reports a border "incursion", a word no
 # lexicon entry knows, that the gold codes as ASSAULT by the first country against the second.
 PAIRS = [("Ruritania", "RUR", "Freedonia", "FRE"), ("Kenya", "KEN", "Somalia", "SOM"),
