@@ -135,7 +135,7 @@ def incursion_docs() -> list[dict]:
 @pytest.fixture(scope="module")
 def trained(nlp) -> EventModel:
     coder = Coder(nlp, stages=RULE_STAGES)
-    return fit(collect(coder, incursion_docs()), {"C": 10.0, "encoder_epochs": 0})
+    return fit(collect(coder, incursion_docs()), {"C": 10.0})
 
 
 def test_trained_stage_adds_what_the_rules_miss_and_says_why(nlp, trained) -> None:
@@ -192,8 +192,7 @@ def encroach_docs() -> list[dict]:
 def test_beside_the_rules_an_added_event_needs_a_verb_of_its_own(nlp, trained) -> None:
     """Where the rules found an event, the model adds another only at a verb that is no rule
     event's trigger: a noun it rests on is mostly the topic or a participant of that event."""
-    by_verb = fit(collect(Coder(nlp, stages=RULE_STAGES), encroach_docs()),
-                  {"C": 10.0, "encoder_epochs": 0})
+    by_verb = fit(collect(Coder(nlp, stages=RULE_STAGES), encroach_docs()), {"C": 10.0})
     text = "Mali condemned Niger after Niger encroached on Mali on Tuesday."
     for model, kinds in ((by_verb, ["ACCUSE", "ASSAULT"]), (trained, ["ACCUSE"])):
         coder = Coder(nlp, stages=RULE_STAGES)

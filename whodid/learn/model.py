@@ -1,5 +1,5 @@
-"""The learned layer's weights: small linear models over named features and the sentence
-encoder, saved as one compressed .npz inside the package and loaded once per process."""
+"""The learned layer's weights: small linear models over named features, saved as one
+compressed .npz inside the package and loaded once per process."""
 
 from __future__ import annotations
 
@@ -9,8 +9,6 @@ from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
-
-from whodid.learn.encoder import SentenceEncoder
 
 SHIPPED = Path(__file__).resolve().parent / "weights" / "events.npz"
 
@@ -58,8 +56,7 @@ class EventModel:
     reports an event of its type (`candidates`), which mention is the actor or the recipient
     of an event (`actor`, `recipient`), the status of an event the rules did not find
     (`status`); `modes` maps "TYPE|trigger lemma" (and "TYPE") to the usual mode;
-    `settings` holds the decision thresholds and the calibration of confidences; `encoder`,
-    when trained, reads the sentence's types too (its vote counts `settings["encoder"]`)."""
+    `settings` holds the decision thresholds and the calibration of confidences."""
 
     types: Linear
     actor: Linear
@@ -68,7 +65,6 @@ class EventModel:
     candidates: Linear
     modes: dict[str, str | None]
     settings: dict[str, float]
-    encoder: SentenceEncoder | None = None
 
     def save(self, path: Path) -> None:
         arrays: dict[str, np.ndarray] = {}
@@ -78,8 +74,6 @@ class EventModel:
             arrays[f"{part}_w"] = lin.weights.astype(np.float16)
             arrays[f"{part}_b"] = lin.bias.astype(np.float32)
             meta[part] = {"names": lin.names, "labels": lin.labels, "softmax": lin.softmax}
-        if self.encoder is not None:
-            self.encoder.save_into(arrays)
         arrays["meta"] = np.frombuffer(json.dumps(meta, sort_keys=True).encode(), np.uint8)
         path.parent.mkdir(parents=True, exist_ok=True)
         with open(path, "wb") as fh:
@@ -95,11 +89,10 @@ class EventModel:
                                       data[f"{part}_b"].astype(np.float32),
                                       meta[part]["labels"], meta[part]["softmax"])
                          for part in PARTS}
-                encoder = SentenceEncoder.load_from(data, parts["types"].labels)
         except (OSError, KeyError, ValueError) as exc:
             raise ModelFileError(f"{path}: cannot load the learned model ({exc}); "
                                  f"rebuild it with `make train`") from exc
-        return cls(**parts, modes=meta["modes"], settings=meta["settings"], encoder=encoder)
+        return cls(**parts, modes=meta["modes"], settings=meta["settings"])
 
 
 @lru_cache(maxsize=4)

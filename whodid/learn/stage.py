@@ -149,21 +149,9 @@ def calibrated(model: EventModel, p: float) -> float:
     return round(float(1 / (1 + np.exp(-(a * z + b)))), 2)
 
 
-def sentence_types(model: EventModel, ctx: SentenceContext, view: SentenceView
-                   ) -> tuple[np.ndarray, np.ndarray | None]:
-    """The probability of each type in this sentence: the linear model's, averaged with the
-    encoder's where the model has one; and the encoder's alone (None without one)."""
-    probs = model.types.proba(sentence_features(view))
-    weight = model.settings.get("encoder", 0.0)
-    if model.encoder is None or weight <= 0:
-        return probs, None
-    enc = model.encoder.proba([[t.text for t in view.toks]])[0]
-    return (1.0 - weight) * probs + weight * enc, enc
-
-
 def apply(model: EventModel, ctx: SentenceContext, cands: list[Candidate]) -> list[Candidate]:
     view, entities = sentence_view(ctx, cands)
-    probs, encoded = sentence_types(model, ctx, view)
+    probs = model.types.proba(sentence_features(view))
     labels = model.types.labels
     index = {t: i for i, t in enumerate(labels)}
     keep, verify = model.settings["drop"], model.settings.get("verify", 0.0)
@@ -209,8 +197,7 @@ def apply(model: EventModel, ctx: SentenceContext, cands: list[Candidate]) -> li
             continue
         cand = ctx.new_candidate(
             token, event, mode_for(model, event, view.toks[k].lemma), source="model",
-            why=f"model: trigger '{token.text}' -> {event} {p:.2f}" + (
-                "" if encoded is None else f" (encoder {float(encoded[label]):.2f})"))
+            why=f"model: trigger '{token.text}' -> {event} {p:.2f}")
         cand.confidence = calibrated(model, p)
         if _complete(model, ctx, view, entities, cand, k):
             out.append(cand)

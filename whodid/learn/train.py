@@ -61,7 +61,7 @@ AFTER = "merge"
 # `margin`.
 SETTINGS = {"add": 0.45, "add_beside": 0.8, "drop": 0.0, "verify": 0.15, "revive": 0.5,
             "revive_beside": 0.8, "margin": 0.2, "replace_uncoded": 0.5, "C": 1.0,
-            "C_candidates": 0.5, "min_count": 2, "encoder": 0.5, "encoder_epochs": 2}
+            "C_candidates": 0.5, "min_count": 2}
 
 
 @dataclass
@@ -185,15 +185,7 @@ def fit(examples: list[Example], settings: dict[str, float] | None = None) -> Ev
     status = _fit(st_rows, np.array(st_y), [], C, softmax=True)
     mode_table = {key: (None if c.most_common(1)[0][0] == "None" else c.most_common(1)[0][0])
                   for key, c in sorted(modes.items())}
-    encoder = None
-    if settings["encoder_epochs"] > 0 and rows:
-        from whodid.learn.finetune import finetune
-
-        encoder = finetune([[t.text for t in view.toks] for ex in examples for view, _ in ex.views],
-                           np.array(ys, np.float32), labels, epochs=int(settings["encoder_epochs"]),
-                           log=lambda line: print(line, file=sys.stderr))
-    return EventModel(types, actor, recipient, status, candidates, mode_table, settings,
-                      encoder)
+    return EventModel(types, actor, recipient, status, candidates, mode_table, settings)
 
 
 def code_with(model: EventModel | None, coder: Coder, ex: Example) -> list[dict[str, Any]]:
@@ -211,23 +203,13 @@ def code_with(model: EventModel | None, coder: Coder, ex: Example) -> list[dict[
 
 
 def crossval(train: list[Example], dev: list[Example], folds: int, coder: Coder,
-             settings: dict[str, float] | None = None, keep: Path | None = None
-             ) -> dict[str, Any]:
-    """Figures on `dev` with each article coded by a model that never saw it. With `keep`,
-    each fold's model is saved there, and one already there is used instead of fitting
-    (with `settings` as its thresholds): other thresholds are measured in minutes."""
+             settings: dict[str, float] | None = None) -> dict[str, Any]:
+    """Figures on `dev` with each article coded by a model that never saw it."""
     predictions: dict[str, list[dict[str, Any]]] = {}
     for k in range(folds):
         held = [ex for i, ex in enumerate(dev) if i % folds == k]
         rest = [ex for i, ex in enumerate(dev) if i % folds != k]
-        path = keep / f"fold{k + 1}of{folds}.npz" if keep else None
-        if path and path.exists():
-            model = EventModel.load(path)
-            model.settings = dict(SETTINGS, **(settings or {}))
-        else:
-            model = fit(train + rest, settings)
-            if path:
-                model.save(path)
+        model = fit(train + rest, settings)
         for ex in held:
             predictions[ex.doc["id"]] = code_with(model, coder, ex)
         print(f"fold {k + 1}/{folds}: {len(held)} articles coded", file=sys.stderr)
@@ -289,9 +271,6 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--holdout", action="store_true",
                     help="measure a model trained without news_dev on news_dev (one fit)")
     ap.add_argument("--json", help="write the full report of the measurement here")
-    ap.add_argument("--folds", type=Path, metavar="DIR",
-                    help="keep each cross-validation fold's model in DIR, and use those "
-                    "already there instead of fitting (to measure other --set thresholds)")
     ap.add_argument("--set", action="append", default=[], metavar="NAME=VALUE",
                     help=f"change a setting (thresholds, C, min_count; defaults {SETTINGS})")
     args = ap.parse_args(argv)
@@ -311,7 +290,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.out:
             model.save(Path(args.out))
         return _print(report, args.json)
-    report = crossval(train, dev, args.crossval or 5, coder, settings, args.folds)
+    report = crossval(train, dev, args.crossval or 5, coder, settings)
     a, b = report["calibration"]["platt"]
     settings.update(calib_a=round(a, 4), calib_b=round(b, 4))
     if args.crossval:
