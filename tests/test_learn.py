@@ -23,7 +23,8 @@ from whodid.learn.features import (
 )
 from whodid.learn.model import SHIPPED, EventModel, ModelFileError
 from whodid.learn.stage import apply
-from whodid.learn.train import collect, fit
+from whodid.learn.train import SHARED, collect, fit
+from whodid.store.choices import STATUSES
 
 
 def tiny_view() -> SentenceView:
@@ -79,18 +80,14 @@ def test_stand_off_annotations_keep_offsets_not_text(tmp_path: Path) -> None:
     assert doc["events"][0]["recipient"][0]["code"] == "RUR"
 
 
-SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
-STATUSES = {"asserted", "alleged", "denied", "negated", "future", "hypothetical"}
-
-
-@pytest.mark.skipif(not SHARED_DATA.exists(), reason="needs ../shared beside the clone")
+@pytest.mark.skipif(not SHARED.exists(), reason="needs ../shared beside the clone")
 @pytest.mark.parametrize("folder", [annotations.FOLDER, annotations.FOLDER / "held"],
                          ids=["trained-on", "held"])
 def test_project_annotations_load_with_their_spans_inside_the_articles(folder: Path) -> None:
     from whodid.code.lexicon import load_ontology
 
     types = set(load_ontology())
-    docs = annotations.load_all(SHARED_DATA, folder)
+    docs = annotations.load_all(SHARED, folder)
     assert docs, f"no annotation files in {folder}"
     located = 0
     for doc in docs:
