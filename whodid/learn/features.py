@@ -54,6 +54,9 @@ class RuleEvent:
     trigger: int
     actor: tuple[str, ...]
     recipient: tuple[str, ...]
+    # how the rules found the recipient ("dobj", "prep:with"); "" where it came with the
+    # event from the discourse (a denial's recipient is the earlier accuser)
+    recipient_from: str = ""
 
 
 @dataclass

@@ -14,6 +14,7 @@ SHIPPED = Path(__file__).resolve().parent / "weights" / "events.npz"
 
 
 PARTS = ("types", "actor", "recipient", "status", "candidates")
+CHOICE = "choice"  # the label of a model that scores rows against each other (`Linear.choice`)
 
 
 class ModelFileError(Exception):
@@ -23,7 +24,8 @@ class ModelFileError(Exception):
 @dataclass
 class Linear:
     """A linear model over binary features: `labels` are its outputs; with `softmax` one of
-    them is chosen, otherwise each is a yes/no of its own (one-vs-rest logistic)."""
+    them is chosen, otherwise each is a yes/no of its own (one-vs-rest logistic). A model
+    labelled [CHOICE] scores rows against each other instead (a conditional logit)."""
 
     names: list[str]
     weights: np.ndarray  # features x labels
@@ -45,6 +47,16 @@ class Linear:
             return e / e.sum()
         return 1.0 / (1.0 + np.exp(-z))
 
+    def choice(self, rows: list[list[str]]) -> np.ndarray:
+        """For each of `rows` (one per mention), the probability that it is the one: a
+        softmax over the rows for a choice model (labels == [CHOICE]), else each row's own
+        yes/no probability."""
+        if self.labels != [CHOICE]:
+            return np.array([self.proba(f)[0] for f in rows])
+        z = np.array([self.logits(f)[0] for f in rows], np.float64)
+        e = np.exp(z - z.max())
+        return e / e.sum()
+
     def weight(self, feature: str, label: int) -> float:
         i = self.index.get(feature)
         return 0.0 if i is None else float(self.weights[i, label])
@@ -53,8 +65,9 @@ class Linear:
 @dataclass
 class EventModel:
     """Which event types a sentence reports (`types`), whether a trigger the lexicon proposed
-    reports an event of its type (`candidates`), which mention is the actor or the recipient
-    of an event (`actor`, `recipient`), the status of an event the rules did not find
+    reports an event of its type (`candidates`), which mention is the actor (`actor`, yes/no
+    for each) or the recipient (`recipient`, a choice among the sentence's mentions) of an
+    event, the status of an event the rules did not find
     (`status`); `modes` maps "TYPE|trigger lemma" (and "TYPE") to the usual mode;
     `settings` holds the decision thresholds and the calibration of confidences."""
 

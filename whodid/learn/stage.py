@@ -45,7 +45,17 @@ def sentence_view(ctx: SentenceContext, cands: list[Candidate]) -> tuple[Sentenc
 
 def _rule(cand: Candidate, sent: Span) -> RuleEvent:
     return RuleEvent(cand.event, cand.mode, cand.status, cand.token.i - sent.start,
-                     tuple(sorted(cand.codes("actor"))), tuple(sorted(cand.codes("recipient"))))
+                     tuple(sorted(cand.codes("actor"))), tuple(sorted(cand.codes("recipient"))),
+                     _found_by(cand.why, "recipient: "))
+
+
+def _found_by(why: list[str], role: str) -> str:
+    """How the rules found a participant, from their `why` ("recipient: prep:with" ->
+    "prep:with"); "" where it came with the event (a speech act's, from the discourse)."""
+    for step in reversed(why):
+        if step.startswith(role) and not step.startswith(role + "model"):
+            return step[len(role):].split(" ")[0].strip("'")
+    return ""
 
 
 def anchor(model: EventModel, view: SentenceView, label: int) -> int:
@@ -79,12 +89,12 @@ def choose_participants(model: EventModel, view: SentenceView, event: str, trigg
     if not view.mentions:
         return None, None, 0.0, 0.0
     feats = [mention_features(view, m, event, trigger, rule) for m in view.mentions]
-    pa = np.array([model.actor.proba(f)[0] for f in feats])
+    pa = model.actor.choice(feats)
     margin = model.settings.get("margin", 0.0)
     a = _best(pa, view, rule.actor if rule else (), margin, set())
     actor = frozenset([view.mentions[a].code])
-    pr = np.array([model.recipient.proba(f + actor_side(m, event, actor))[0]
-                   for m, f in zip(view.mentions, feats)])
+    pr = model.recipient.choice([f + actor_side(m, event, actor)
+                                 for m, f in zip(view.mentions, feats)])
     skip = {i for i, m in enumerate(view.mentions) if _span(m) == _span(view.mentions[a])
             or m.source == "sentence" and m.i in reporters and m.code in actor}
     r = _best(pr, view, rule.recipient if rule else (), margin, skip)
@@ -263,8 +273,11 @@ def _participants(model: EventModel, ctx: SentenceContext, view: SentenceView,
             not cand.actors or cand.codes("actor") or pa >= sure):
         cand.actors = [_entity(entities[a], view.mentions[a], pa, "actor")]
         cand.why.append(f"actor: model chose '{entities[a].entity_text}' {pa:.2f}")
-    if r is not None and view.mentions[r].code not in cand.codes("recipient") and (
-            not cand.recipients or cand.codes("recipient") or pr >= sure):
+    # a recipient the rules took from the discourse (a denial's accuser, named sentences
+    # before) is outside what the model weighs, which is the syntax around the trigger
+    from_discourse = rule is not None and rule.recipient and not rule.recipient_from
+    if r is not None and not from_discourse and view.mentions[r].code not in cand.codes(
+            "recipient") and (not cand.recipients or cand.codes("recipient") or pr >= sure):
         cand.recipients = [_entity(entities[r], view.mentions[r], pr, "recipient")]
         cand.why.append(f"recipient: model chose '{entities[r].entity_text}' {pr:.2f}")
 

@@ -37,7 +37,7 @@ from whodid.learn.features import (
     mention_features,
     sentence_features,
 )
-from whodid.learn.model import SHIPPED, EventModel, Linear
+from whodid.learn.model import CHOICE, SHIPPED, EventModel, Linear
 from whodid.learn.stage import anchor, apply, collector, status_features
 from whodid.measure.evaluation import score, sentence_of
 from whodid.measure.gold import load_gold
@@ -134,6 +134,41 @@ def _fit(rows: list[list[str]], labels: np.ndarray, names: list[str], C: float,
                   names)
 
 
+def _fit_choice(groups: list[tuple[list[list[str]], list[bool]]], C: float,
+                min_count: float = 2) -> Linear:
+    """A conditional logit: one score per row, fitted so that the softmax over each group's
+    rows (a gold event's mentions) puts its weight on the right ones. Groups where every row
+    or none is right teach nothing and are left out."""
+    from scipy.optimize import minimize
+    from sklearn.feature_extraction import DictVectorizer
+
+    groups = [(rows, y) for rows, y in groups if any(y) and not all(y)]
+    if not groups:
+        return Linear([], np.zeros((0, 1), np.float32), np.zeros(1, np.float32), [CHOICE])
+    rows = [r for g, _ in groups for r in g]
+    seen = Counter(f for r in rows for f in set(r))
+    vec = DictVectorizer()
+    X = vec.fit_transform([{f: 1 for f in sorted(set(r)) if seen[f] >= min_count}
+                           for r in rows]).tocsr()
+    X.sort_indices()
+    right = np.array([v for _, y in groups for v in y], np.float64)
+    starts = np.cumsum([0] + [len(y) for _, y in groups])[:-1]
+    sizes = np.array([len(y) for _, y in groups])
+
+    def loss(w: np.ndarray) -> tuple[float, np.ndarray]:
+        z = X @ w
+        e = np.exp(z - np.repeat(np.maximum.reduceat(z, starts), sizes))
+        total, good = np.add.reduceat(e, starts), np.add.reduceat(e * right, starts)
+        # -log P(a right row), and its gradient: softmax minus the right rows' share
+        grad = e / np.repeat(total, sizes) - e * right / np.repeat(good, sizes)
+        return -np.log(good / total).sum() + w @ w / (2 * C), X.T @ grad + w / C
+
+    w = minimize(loss, np.zeros(X.shape[1]), jac=True, method="L-BFGS-B",
+                 options={"maxiter": 3000}).x
+    return Linear(list(vec.feature_names_), w[:, None].astype(np.float32),
+                  np.zeros(1, np.float32), [CHOICE])
+
+
 def _codes(ents: Any) -> set[str]:
     return {e["code"] for e in ents or [] if e.get("code")}
 
@@ -158,7 +193,8 @@ def fit(examples: list[Example], settings: dict[str, float] | None = None) -> Ev
     candidates = _fit(cand_rows, np.array(cand_ys), ["event"], settings["C_candidates"],
                       min_count=settings["min_count"])
     shell = EventModel(types, types, types, types, candidates, {}, settings)
-    arg_rows, rec_rows, y_actor, y_recipient, st_rows, st_y = [], [], [], [], [], []
+    arg_rows, y_actor, st_rows, st_y = [], [], [], []
+    recipients: list[tuple[list[list[str]], list[bool]]] = []  # one group per gold event
     modes: dict[str, Counter[str]] = defaultdict(Counter)
     for ex in examples:
         by_s = defaultdict(list)
@@ -170,18 +206,22 @@ def fit(examples: list[Example], settings: dict[str, float] | None = None) -> Ev
                 rule = next((r for r in view.rules if r.event == t), None)
                 k = rule.trigger if rule else anchor(shell, view, labels.index(t))
                 ga, gr = _codes(e.get("actor")), _codes(e.get("recipient"))
+                group: tuple[list[list[str]], list[bool]] = ([], [])
                 for m in view.mentions:
                     arg_rows.append(mention_features(view, m, t, k, rule))
-                    rec_rows.append(arg_rows[-1] + actor_side(m, t, frozenset(ga)))
                     y_actor.append([m.code in ga])
-                    y_recipient.append([m.code in gr])
+                    group[0].append(arg_rows[-1] + actor_side(m, t, frozenset(ga)))
+                    group[1].append(m.code in gr)
+                recipients.append(group)
                 if e.get("status"):
                     st_rows.append(status_features(view, k, t))
                     st_y.append(e["status"])
                 modes[f"{t}|{view.toks[k].lemma}"][str(e.get("mode"))] += 1
                 modes[t][str(e.get("mode"))] += 1
+    # the actor as a yes/no per mention, the recipient as a choice among them: measured
+    # both ways on news_dev's folds, each is the better one for its role (docs/learned.md)
     actor = _fit(arg_rows, np.array(y_actor), ["actor"], C)
-    recipient = _fit(rec_rows, np.array(y_recipient), ["recipient"], C)
+    recipient = _fit_choice(recipients, C, settings["min_count"])
     status = _fit(st_rows, np.array(st_y), [], C, softmax=True)
     mode_table = {key: (None if c.most_common(1)[0][0] == "None" else c.most_common(1)[0][0])
                   for key, c in sorted(modes.items())}
