@@ -23,7 +23,7 @@ from whodid.learn.features import (
 )
 from whodid.learn.model import SHIPPED, EventModel, ModelFileError
 from whodid.learn.stage import apply
-from whodid.learn.train import SHARED, collect, fit
+from whodid.learn.train import SHARED, _fit_choice, collect, fit
 from whodid.store.choices import STATUSES
 
 
@@ -173,6 +173,31 @@ def test_the_default_coder_runs_the_shipped_model_after_the_rules(nlp) -> None:
     assert {e.event for e in events} >= {"ACCUSE"}
     accuse = next(e for e in events if e.event == "ACCUSE")
     assert [e.code for e in accuse.actor] == ["KEN"]
+
+
+def test_a_recipient_the_rules_found_but_could_not_code_stays(nlp) -> None:
+    """The recipient model chooses among coded mentions; it says which is likelier, not
+    whether any is, so it does not put the accuser in the place of "the rebels"."""
+    events = Coder(nlp).code("Kenya accused Somalia on Sunday of arming the rebels.", "2024-03-15")
+    aid = next(e for e in events if e.event == "AID")
+    assert [e.code for e in aid.actor] == ["SOM"]
+    assert [(e.code, e.sector) for e in aid.recipient] == [(None, "REB")]
+
+
+def test_the_recipient_model_is_a_choice_among_the_mentions() -> None:
+    """Fitted on groups of mentions with the right ones marked, it ranks by the features
+    that mark them, and its probabilities are shares of one choice, whatever the order."""
+    groups = [([["dep=nsubj", f"kind={k}"], ["dep=dobj", f"kind={k}"], ["dep=pobj"]],
+               [False, True, False]) for k in ("state", "person", "group")] * 4
+    groups += [([["dep=pobj", "t=CONSULT"], ["dep=nsubj", "t=CONSULT"]], [True, False])] * 4
+    model = _fit_choice(groups, C=10.0)
+    rows = [["dep=pobj"], ["dep=nsubj", "kind=state"], ["dep=dobj", "kind=state"]]
+    p = model.choice(rows)
+    assert int(np.argmax(p)) == 2 and p[2] > 0.6 and p.sum() == pytest.approx(1.0)
+    q = model.choice(rows[::-1])
+    assert np.allclose(q, p[::-1])
+    pair = [["dep=nsubj", "t=CONSULT"], ["dep=pobj", "t=CONSULT"]]
+    assert int(np.argmax(model.choice(pair))) == 1
 
 
 def encroach_docs() -> list[dict]:

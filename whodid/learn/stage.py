@@ -274,10 +274,12 @@ def _participants(model: EventModel, ctx: SentenceContext, view: SentenceView,
         cand.actors = [_entity(entities[a], view.mentions[a], pa, "actor")]
         cand.why.append(f"actor: model chose '{entities[a].entity_text}' {pa:.2f}")
     # a recipient the rules took from the discourse (a denial's accuser, named sentences
-    # before) is outside what the model weighs, which is the syntax around the trigger
+    # before) is outside what the model weighs, which is the syntax around the trigger; and
+    # the recipient model's probability says which coded mention is likelier, not whether
+    # any is, so one the rules found but could not code ("the rebels") stays
     from_discourse = rule is not None and rule.recipient and not rule.recipient_from
     if r is not None and not from_discourse and view.mentions[r].code not in cand.codes(
-            "recipient") and (not cand.recipients or cand.codes("recipient") or pr >= sure):
+            "recipient") and (not cand.recipients or cand.codes("recipient")):
         cand.recipients = [_entity(entities[r], view.mentions[r], pr, "recipient")]
         cand.why.append(f"recipient: model chose '{entities[r].entity_text}' {pr:.2f}")
 
