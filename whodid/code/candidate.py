@@ -26,6 +26,9 @@ class Candidate:
     status: str = "asserted"
     why: list[str] = field(default_factory=list)
     actor_how: str = ""  # how the actor was found ("subject of 'held'", "possessive", ...)
+    # how the rules found the recipient ("dobj", "prep:with"); "" where it came with the
+    # event (a denial's accuser from reported speech)
+    recipient_how: str = ""
     governor: Candidate | None = None
     absorbed: bool = False
     confidence: float = 0.0

@@ -116,8 +116,8 @@ def embed(cand: Candidate, ctx: SentenceContext) -> None:
     if kind == "absorb":
         cand.absorbed = True
         if not gov.codes("recipient") and cand.codes("recipient"):
-            gov.recipients = cand.recipients
-            gov.why.append(f"recipient: from '{cand.match.text}'")
+            gov.recipients, gov.recipient_how = cand.recipients, f"from '{cand.match.text}'"
+            gov.why.append(f"recipient: {gov.recipient_how}")
         if gov.event in ("REQUEST", "REJECT") and gov.mode is None:
             gov.mode = rules.asked_mode(cand.event)
         if (gov.event == "AGREE" and gov.token.lemma_ in LISTS.desire_verbs

@@ -29,7 +29,8 @@ def fill_actors(cand: Candidate, ctx: SentenceContext) -> None:
     if receivers:
         cand.recipients = [e for e in ctx.resolve(receivers) if e.code]
         if cand.recipients:
-            cand.why.append("recipient: subject of the receiving verb")
+            cand.recipient_how = "subject of the receiving verb"
+            cand.why.append(f"recipient: {cand.recipient_how}")
 
 
 def implied_authority(cand: Candidate, ctx: SentenceContext) -> Entity | None:
@@ -115,15 +116,15 @@ def fill_recipients(cand: Candidate, ctx: SentenceContext, cands: list[Candidate
                              and e.code in cand.codes("actor"))]
         coded = list({e.code: e for e in reversed(ents) if e.code}.values())[::-1]
         if coded:
-            cand.recipients = coded
+            cand.recipients, cand.recipient_how = coded, slot
             cand.why.append(f"recipient: {slot}")
             return
         named = [e for e in ents if e.kind != "unknown"]
         if named and fallback is None:
             fallback = (named, slot)
     if fallback:
-        cand.recipients, slot = fallback
-        cand.why.append(f"recipient: {slot} (uncoded)")
+        cand.recipients, cand.recipient_how = fallback
+        cand.why.append(f"recipient: {cand.recipient_how} (uncoded)")
 
 
 def accuser(cand: Candidate, cands: list[Candidate], state: DocState) -> list[Entity]:
@@ -145,8 +146,8 @@ def complete_recipients(cand: Candidate, ctx: SentenceContext) -> None:
     if not cand.codes("recipient"):
         nearby = nearest_in_clause(cand, ctx)
         if nearby:
-            cand.recipients = [nearby]
-            cand.why.append("recipient: nearest coded mention in the clause")
+            cand.recipients, cand.recipient_how = [nearby], "nearest coded mention in the clause"
+            cand.why.append(f"recipient: {cand.recipient_how}")
     unnamed = ctx.lexicon.rules.unnamed_recipient.get(cand.event)
     if unnamed and not cand.codes("recipient") and cand.codes("actor"):
         # a protest that names no target is aimed at the authorities where it happens
@@ -155,6 +156,7 @@ def complete_recipients(cand: Candidate, ctx: SentenceContext) -> None:
         cand.recipients = [Entity(cand.match.text, cand.match.start, cand.match.end, code,
                                   unnamed.sector, ctx.resolver.canonical(code), unnamed.reason,
                                   "state")]
+        cand.recipient_how = unnamed.reason
         cand.why.append(unnamed.why)
 
 

@@ -54,9 +54,7 @@ class RuleEvent:
     trigger: int
     actor: tuple[str, ...]
     recipient: tuple[str, ...]
-    # how the rules found the recipient ("dobj", "prep:with"); "" where it came with the
-    # event from the discourse (a denial's recipient is the earlier accuser)
-    recipient_from: str = ""
+    recipient_how: str = ""  # the rules' Candidate.recipient_how
 
 
 @dataclass

@@ -46,16 +46,7 @@ def sentence_view(ctx: SentenceContext, cands: list[Candidate]) -> tuple[Sentenc
 def _rule(cand: Candidate, sent: Span) -> RuleEvent:
     return RuleEvent(cand.event, cand.mode, cand.status, cand.token.i - sent.start,
                      tuple(sorted(cand.codes("actor"))), tuple(sorted(cand.codes("recipient"))),
-                     _found_by(cand.why, "recipient: "))
-
-
-def _found_by(why: list[str], role: str) -> str:
-    """How the rules found a participant, from their `why` ("recipient: prep:with" ->
-    "prep:with"); "" where it came with the event (a speech act's, from the discourse)."""
-    for step in reversed(why):
-        if step.startswith(role) and not step.startswith(role + "model"):
-            return step[len(role):].split(" ")[0].strip("'")
-    return ""
+                     cand.recipient_how)
 
 
 def anchor(model: EventModel, view: SentenceView, label: int) -> int:
@@ -277,7 +268,7 @@ def _participants(model: EventModel, ctx: SentenceContext, view: SentenceView,
     # before) is outside what the model weighs, which is the syntax around the trigger; and
     # the recipient model's probability says which coded mention is likelier, not whether
     # any is, so one the rules found but could not code ("the rebels") stays
-    from_discourse = rule is not None and rule.recipient and not rule.recipient_from
+    from_discourse = rule is not None and rule.recipient and not rule.recipient_how
     if r is not None and not from_discourse and view.mentions[r].code not in cand.codes(
             "recipient") and (not cand.recipients or cand.codes("recipient")):
         cand.recipients = [_entity(entities[r], view.mentions[r], pr, "recipient")]

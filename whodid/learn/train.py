@@ -98,27 +98,35 @@ def collect(coder: Coder, docs: Iterable[dict[str, Any]]) -> list[Example]:
     return out
 
 
-def _fit(rows: list[list[str]], labels: np.ndarray, names: list[str], C: float,
-         softmax: bool = False, min_count: float = 2) -> Linear:
+def _matrix(rows: list[list[str]], min_count: float) -> tuple[Any, list[str]]:
+    """The rows as a sparse 0/1 matrix (CSR) over the features seen at least `min_count`
+    times, and those features' names."""
     from sklearn.feature_extraction import DictVectorizer
-    from sklearn.linear_model import LogisticRegression
 
-    if not rows:  # nothing to learn from (a tiny training set): no opinion either way
-        return Linear([], np.zeros((0, len(names) or 1), np.float32),
-                      np.zeros(len(names) or 1, np.float32), names or ["?"], softmax)
     # features seen once carry no evidence and only grow the shipped weights
     seen = Counter(f for r in rows for f in set(r))
     vec = DictVectorizer()
     # sorted features and indices: the solver's sums run in one order, whatever the hash seed
     X = vec.fit_transform([{f: 1 for f in sorted(set(r)) if seen[f] >= min_count}
-                           for r in rows])
+                           for r in rows]).tocsr()
     X.sort_indices()
+    return X, list(vec.feature_names_)
+
+
+def _fit(rows: list[list[str]], labels: np.ndarray, names: list[str], C: float,
+         softmax: bool = False, min_count: float = 2) -> Linear:
+    from sklearn.linear_model import LogisticRegression
+
+    if not rows:  # nothing to learn from (a tiny training set): no opinion either way
+        return Linear([], np.zeros((0, len(names) or 1), np.float32),
+                      np.zeros(len(names) or 1, np.float32), names or ["?"], softmax)
+    X, features = _matrix(rows, min_count)
     if softmax and len(set(labels)) < 2:  # one status only (tiny data): a constant
-        return Linear(list(vec.feature_names_), np.zeros((X.shape[1], 1), np.float32),
+        return Linear(features, np.zeros((X.shape[1], 1), np.float32),
                       np.zeros(1, np.float32), [str(labels[0])], True)
     if softmax:
         m = LogisticRegression(C=C, max_iter=3000).fit(X, labels)
-        return Linear(list(vec.feature_names_), m.coef_.T.astype(np.float32),
+        return Linear(features, m.coef_.T.astype(np.float32),
                       m.intercept_.astype(np.float32), [str(c) for c in m.classes_], True)
     cols, bias = [], []
     for j in range(labels.shape[1]):
@@ -130,8 +138,7 @@ def _fit(rows: list[list[str]], labels: np.ndarray, names: list[str], C: float,
         m = LogisticRegression(C=C, max_iter=3000).fit(X, y)
         cols.append(m.coef_[0].astype(np.float32))
         bias.append(float(m.intercept_[0]))
-    return Linear(list(vec.feature_names_), np.stack(cols, 1), np.array(bias, np.float32),
-                  names)
+    return Linear(features, np.stack(cols, 1), np.array(bias, np.float32), names)
 
 
 def _fit_choice(groups: list[tuple[list[list[str]], list[bool]]], C: float,
@@ -140,17 +147,11 @@ def _fit_choice(groups: list[tuple[list[list[str]], list[bool]]], C: float,
     rows (a gold event's mentions) puts its weight on the right ones. Groups where every row
     or none is right teach nothing and are left out."""
     from scipy.optimize import minimize
-    from sklearn.feature_extraction import DictVectorizer
 
     groups = [(rows, y) for rows, y in groups if any(y) and not all(y)]
     if not groups:
         return Linear([], np.zeros((0, 1), np.float32), np.zeros(1, np.float32), [CHOICE])
-    rows = [r for g, _ in groups for r in g]
-    seen = Counter(f for r in rows for f in set(r))
-    vec = DictVectorizer()
-    X = vec.fit_transform([{f: 1 for f in sorted(set(r)) if seen[f] >= min_count}
-                           for r in rows]).tocsr()
-    X.sort_indices()
+    X, features = _matrix([r for rows, _ in groups for r in rows], min_count)
     right = np.array([v for _, y in groups for v in y], np.float64)
     starts = np.cumsum([0] + [len(y) for _, y in groups])[:-1]
     sizes = np.array([len(y) for _, y in groups])
@@ -165,8 +166,7 @@ def _fit_choice(groups: list[tuple[list[list[str]], list[bool]]], C: float,
 
     w = minimize(loss, np.zeros(X.shape[1]), jac=True, method="L-BFGS-B",
                  options={"maxiter": 3000}).x
-    return Linear(list(vec.feature_names_), w[:, None].astype(np.float32),
-                  np.zeros(1, np.float32), [CHOICE])
+    return Linear(features, w[:, None].astype(np.float32), np.zeros(1, np.float32), [CHOICE])
 
 
 def _codes(ents: Any) -> set[str]:
