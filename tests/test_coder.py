@@ -300,6 +300,12 @@ def test_conjoined_nationalities_are_separate_actors(coder):
     assert codes(ev["actor"]) == {"CZE", "SVK"}
 
 
+def test_conjoined_modifiers_share_the_head_of_a_name(coder):
+    ev = one(code(coder, "North and South Korea agreed on Monday to reopen a border office."),
+             "AGREE")
+    assert codes(ev["actor"]) == {"PRK", "KOR"}
+
+
 def test_wanting_another_to_act_is_a_request(coder):
     ev = one(code(coder, "Japan wants China to stop its naval patrols."), "REQUEST")
     assert codes(ev["recipient"]) == {"CHN"}

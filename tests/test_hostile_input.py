@@ -271,3 +271,19 @@ def test_offset_map_on_random_text():
             if i:
                 assert offsets.start(i - 1) <= start
     assert normalise("Kenya accused Somalia.") == ("Kenya accused Somalia.", None)
+
+
+def test_apostrophe_look_alikes_read_as_apostrophes():
+    """An acute accent or backtick typed for the apostrophe still makes a possessive, and the
+    records point into the text as given."""
+    def coded(text):
+        return [(e.event, [a.code for a in e.actor], [r.code for r in e.recipient])
+                for e in code_text(text, "2024-03-15", rules_only=True)]
+
+    typed = "Kenya\u00b4s foreign ministry accused Somalia of arming the rebels."
+    assert coded(typed) == coded("Kenya\u2019s foreign ministry accused Somalia of arming the rebels.")
+    assert coded(typed)[0][1] == ["KEN"]
+    [accuse, *_] = code_text(typed, "2024-03-15", rules_only=True)
+    assert typed[accuse.actor[0].start:accuse.actor[0].end] == accuse.actor[0].entity_text
+    assert "\u00b4" in accuse.actor[0].entity_text
+    assert coded("Kenya`s army shelled the border town.") == coded("Kenya's army shelled the border town.")

@@ -128,6 +128,7 @@ class Coder:
         found: list[Candidate] = []
         pending = quotes.find_quotes(parsed)
         speakers = quotes.by_speaker_sentence(parsed, pending)
+        memory.quoted = [(*f.content, f.speakers[0]) for f in pending if f.speakers]
         resolved: dict[int, Entity] = {}
         for sequence, sent in enumerate(parsed.sents):
             self.resolver.observe(sent, memory)

@@ -42,18 +42,29 @@ class SentenceContext:
         return out
 
     def _split_conjoined_modifiers(self, head: Token, ent: Entity) -> list[Entity]:
-        """ "Hungarian and Romanian officials" are two actors, one per nationality."""
+        """ "Hungarian and Romanian officials" are two actors, one per nationality; "North
+        and South Korea" two states, each modifier named with the head they share."""
         for mod in head.children:
             if mod.dep_ not in ("amod", "compound", "nmod") or not any(
                     c.dep_ == "conj" for c in mod.children):
                 continue
             parts = [mod, *[c for c in mod.subtree if c.dep_ == "conj"]]
-            coded = [(m, self.resolver.resolve(m, self.memory)) for m in parts]
+            coded = [(m, self._with_shared_head(m, head)) for m in parts]
             if len(coded) > 1 and all(e.code for _, e in coded):
                 return [Entity(m.text, m.idx, m.idx + len(m.text), e.code, ent.sector, e.name,
                                f"{e.why}; one of the conjoined modifiers of '{head.text}'",
                                ent.kind) for m, e in coded]
         return [ent]
+
+    def _with_shared_head(self, mod: Token, head: Token) -> Entity:
+        """What a conjoined modifier names: with the head when the two make a name ("South"
+        and "Korea"), else alone ("Romanian")."""
+        entry = self.resolver.lookup(f"{mod.text} {head.text}")
+        if entry is not None and entry.code:
+            return Entity(mod.text, mod.idx, mod.idx + len(mod.text), entry.code, entry.sector,
+                          entry.name, f"'{mod.text} {head.text}' with the head shared",
+                          entry.kind)
+        return self.resolver.resolve(mod, self.memory)
 
     def new_candidate(self, token: Token, event: str, mode: str | None = None, *,
                       source: str, **options: Any) -> Candidate:

@@ -1,7 +1,8 @@
 """The text as the parser sees it: NFC-composed, without the invisible characters that change
 what a parser reads ("Ke\\u200bnya" is two tokens, a right-to-left mark glues two sentences),
-and a map from its offsets back to the text as given, which records point into (SCHEMA.md).
-Clean text is left alone: the map exists only when the text changed."""
+apostrophes typed as look-alikes made apostrophes ("Indonesia\u00b4s" is one token, so no
+possessive), and a map from its offsets back to the text as given, which records point into
+(SCHEMA.md). Clean text is left alone: the map exists only when the text changed."""
 
 from __future__ import annotations
 
@@ -47,10 +48,27 @@ class OffsetMap:
 
 
 _NOT_ASCII = re.compile(r"[^\x00-\x7f]+")
+# An acute accent, backtick, modifier letter or prime between two letters, as keyboards
+# without a typographic apostrophe give it ("Indonesia\u00b4s", "don`t"): the parser splits
+# the possessive only at an apostrophe. One character for one, so offsets do not move.
+APOSTROPHE_LIKE = re.compile(r"(?<=[^\W\d_])[\u00b4`\u02bc\u2032](?=[^\W\d_])")
 
 
 def normalise(text: str) -> tuple[str, OffsetMap | None]:
     """(the text to parse, the map back to `text`, or None when the two are the same)."""
+    clean, offsets = _composed(text)
+    if not APOSTROPHE_LIKE.search(clean):
+        return clean, offsets
+    clean = APOSTROPHE_LIKE.sub("\u2019", clean)
+    if offsets is None:
+        return clean, OffsetMap(text, clean, array("q", range(len(text))),
+                                array("q", range(1, len(text) + 1)))
+    offsets.clean = clean
+    return clean, offsets
+
+
+def _composed(text: str) -> tuple[str, OffsetMap | None]:
+    """The text NFC-composed and without invisible characters, with its map back."""
     if unicodedata.is_normalized("NFC", text) and not INVISIBLE.search(text):
         return text, None
     out: list[str] = []

@@ -257,8 +257,9 @@ def _participants(model: EventModel, ctx: SentenceContext, view: SentenceView,
                   rule: RuleEvent | None) -> None:
     a, r, pa, pr = choose_participants(model, view, cand.event, trigger, rule,
                                        _reporters(ctx, cand.token))
-    # a participant the rules named but could not code ("the rebels") gives way only to
-    # a mention the model is sure of: the model chooses among coded mentions alone
+    # an actor the rules named but could not code ("the rebels", "the decision", "reports")
+    # gives way to the coded mention the model likes best, unless it likes none (under
+    # `replace_uncoded`): the model chooses among coded mentions alone
     sure = model.settings.get("replace_uncoded", 0.0)
     if a is not None and view.mentions[a].code not in cand.codes("actor") and (
             not cand.actors or cand.codes("actor") or pa >= sure):

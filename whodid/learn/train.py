@@ -60,7 +60,7 @@ AFTER = "merge"
 # sentence that has events; and overrides the rules' participants only when surer by
 # `margin`.
 SETTINGS = {"add": 0.45, "add_beside": 0.8, "drop": 0.0, "verify": 0.15, "revive": 0.5,
-            "revive_beside": 0.8, "margin": 0.3, "replace_uncoded": 0.5, "C": 1.0,
+            "revive_beside": 0.8, "margin": 0.3, "replace_uncoded": 0.15, "C": 1.0,
             "C_candidates": 0.5, "min_count": 2}
 
 

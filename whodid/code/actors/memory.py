@@ -7,6 +7,8 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 
+from spacy.tokens import Token
+
 from whodid.code.actors.tables import norm
 from whodid.code.coreference import Discourse, Mention
 from whodid.records import Entity
@@ -22,6 +24,8 @@ class DocumentMemory(Discourse):
     cache: dict[int, Entity] = field(default_factory=dict)  # observed heads
     countries: Counter[str] = field(default_factory=Counter)  # states named so far
     here: list[tuple[str, str]] = field(default_factory=list)  # (code, text) this sentence
+    # (start, end, speaker head) of each quote's content, found before coding begins
+    quoted: list[tuple[int, int, Token]] = field(default_factory=list)
 
     def context_country(self, office: bool = False) -> tuple[str, str] | None:
         """The country the text makes clear for an unplaced person or group: the only
@@ -45,6 +49,14 @@ class DocumentMemory(Discourse):
             code = max(self.countries, key=self.countries.__getitem__)
             return code, (f"the country the document names most or first "
                           f"({self.countries[code]} times), {code}")
+        return None
+
+    def quote_speaker(self, tok: Token) -> Token | None:
+        """The speaker of the quote whose content holds the token: who "we" is in a quote
+        that runs over several sentences or is attributed in another one."""
+        for start, end, speaker in self.quoted:
+            if start <= tok.idx < end and speaker.i != tok.i:
+                return speaker
         return None
 
     def add_person(self, name: str, mention: Mention) -> None:

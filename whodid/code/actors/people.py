@@ -168,7 +168,7 @@ def code_pronoun(r: Resolving, tok: Token, memory: DocumentMemory, depth: int) -
     low = tok.lower_
     span = (tok.text, tok.idx, tok.idx + len(tok))
     if low in w.first_person:  # "we" in reported speech: the speaker's side
-        speaker = speaker_of_speech(tok)
+        speaker = speaker_of_speech(tok) or memory.quote_speaker(tok)
         if speaker is None or depth >= MAX_DEPTH:
             return Entity(*span, why=f"first-person '{tok.text}' outside reported speech: "
                           "no speaker to refer to", kind="pronoun")
