@@ -41,14 +41,15 @@ def test_coding_time_grows_linearly_with_the_number_of_sentences(coder):
         parsed = coder.parse(text)
         doc = Document(id="t", text=text, published="2024-05-01")
         best = float("inf")
-        for _ in range(2 if n < 500 else 1):
+        for _ in range(3 if n < 500 else 2):  # the best of several: other load only adds
             t0 = time.perf_counter()
             coder.code_parsed(doc, parsed)
             best = min(best, time.perf_counter() - t0)
         return best
 
     small, large = seconds(100), seconds(800)
-    assert large / small < 14, f"100 sentences {small:.2f} s, 800 sentences {large:.2f} s"
+    # linear is 8 times, quadratic 64: 20 leaves room for a loaded machine
+    assert large / small < 20, f"100 sentences {small:.2f} s, 800 sentences {large:.2f} s"
 
 
 def test_window_cuts_fall_after_line_breaks_and_cover_the_text():

@@ -6,6 +6,9 @@ import hashlib
 from dataclasses import dataclass, field
 from typing import Any
 
+# An event's status (SCHEMA.md, CODEBOOK.md §3): whether the text says it happened.
+STATUSES = ("asserted", "alleged", "denied", "negated", "future", "hypothetical")
+
 
 def text_id(text: str) -> str:
     """A stable id for a document that has none: a hash of its text."""

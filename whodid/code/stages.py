@@ -125,7 +125,7 @@ def merge(ctx: SentenceContext, cands: list[Candidate]) -> list[Candidate]:
             continue
         better, other = (cand, twin) if _support(cand) > _support(twin) else (twin, cand)
         if not better.codes("recipient") and other.codes("recipient"):
-            better.recipients = other.recipients
+            better.recipients, better.recipient_how = other.recipients, other.recipient_how
         better.why.append(f"merged with '{other.match.text}'")
         other.dropped = f"merged into '{better.match.text}'"
         kept[kept.index(twin)] = better

@@ -27,7 +27,6 @@ from whodid.store.queries import (
 MAX_PAGE = 1000  # rows in one JSON page
 QUADS = {1: "verbal cooperation", 2: "material cooperation", 3: "verbal conflict",
          4: "material conflict"}
-STATUSES = ("asserted", "alleged", "denied", "negated", "future", "hypothetical")
 
 # what an event page can be sorted by: every flat column; `date` sorts by the day it stands for
 EVENT_SORTS = {name: ("e.day" if name == "date" else expr) for name, expr in FLAT_COLUMNS

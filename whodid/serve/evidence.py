@@ -7,12 +7,13 @@ from __future__ import annotations
 from itertools import pairwise
 from typing import Any
 
+from whodid.records import STATUSES
+
 ROLES = ("actor", "recipient", "claimant")
 # the `why` of a record is "; "-separated clauses; these prefixes say which field each explains
 _FIELD_PREFIXES = {"actor:": "actor", "recipient:": "recipient", "claimant:": "claimant",
                    "status:": "status", "date:": "date", "model: trigger": "event",
                    "model: type": "event"}
-_STATUS_WORDS = ("asserted", "alleged", "denied", "negated", "future", "hypothetical")
 
 
 def spans(record: dict[str, Any], text: str) -> list[dict[str, Any]]:
@@ -64,7 +65,7 @@ def field_reasons(record: dict[str, Any]) -> dict[str, list[str]]:
         low = clause.lower()
         field = next((f for p, f in _FIELD_PREFIXES.items() if low.startswith(p)), None)
         head = low.split(":", 1)[0].split() if ":" in low else []
-        if field is None and head and head[-1] in _STATUS_WORDS:
+        if field is None and head and head[-1] in STATUSES:
             field = "status"
         if field is None and "->" in clause and i == 0:
             field = "event"

@@ -13,6 +13,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse
 from starlette.exceptions import HTTPException
 
+from whodid.records import STATUSES
 from whodid.serve import data
 from whodid.serve.api import Filter, PageOf, Period, ReaderOf
 from whodid.serve.evidence import field_reasons, segments, spans
@@ -50,7 +51,7 @@ def _script_json(value: Any) -> str:
 def _choices() -> dict[str, Any]:
     from whodid.code.lexicon import load_ontology
 
-    return {"types": sorted(load_ontology()), "statuses": data.STATUSES}
+    return {"types": sorted(load_ontology()), "statuses": STATUSES}
 
 
 def _side(row: dict[str, Any], side: str) -> str:

@@ -12,9 +12,8 @@ from collections.abc import Iterable
 from typing import Any
 
 from whodid.code.wordlists import DATA_DIR, read_yaml
+from whodid.records import STATUSES
 from whodid.store.queries import QueryError
-
-STATUSES = ("asserted", "alleged", "denied", "negated", "future", "hypothetical")
 
 
 def _one_of(name: str, value: str, choices: Iterable[str], what: str,
