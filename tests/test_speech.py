@@ -34,6 +34,15 @@ def test_hostile_act_reported_by_its_target_is_an_allegation(coder):
     assert [st for ev, _, _, st, _, _ in got if ev == "ASSAULT"] == ["alleged"]
 
 
+def test_breach_reported_by_another_is_their_accusation(coder):
+    got = events(coder, "Chile said the Peruvian tariffs violated the trade treaty.")
+    assert [(ev, mode, st, a, r) for ev, mode, _, st, a, r in got] == [
+        ("ACCUSE", "allege", "asserted", {"CHL"}, {"PER"})]
+    # told by its own actor, or by no one, a defiance stays the actor's refusal
+    got = events(coder, "Peru said it violated the trade treaty.")
+    assert [ev for ev, *_ in got] == ["REJECT"]
+
+
 def test_own_act_or_third_party_report_stays_asserted(coder):
     got = events(coder, "The Georgian police said they detained two Russian smugglers.")
     assert [(ev, st) for ev, _, _, st, _, _ in got] == [("COERCE", "asserted")]

@@ -134,6 +134,7 @@ class Lexicon:
     naming_verbs: frozenset[str] = frozenset()
     covert_adverbs: frozenset[str] = frozenset()
     victim_claims: frozenset[str] = frozenset()
+    reported_breaches: frozenset[str] = frozenset()
     pejoratives: frozenset[str] = frozenset()
 
     def lookup(self, pos: str, lemma: str) -> list[Trigger]:
@@ -326,7 +327,7 @@ def load_lexicon(extra_files: Sequence[Path] = ()) -> Lexicon:
         receiving_verbs=frozenset(base.get("receiving_verbs", [])),
         **{key: frozenset(base.get(key, [])) for key in (
             "speech_verbs", "naming_verbs", "covert_adverbs", "victim_claims",
-            "pejoratives")},
+            "reported_breaches", "pejoratives")},
     )
 
 

@@ -78,6 +78,13 @@ def reported_acts(ctx: SentenceContext, kept: list[Candidate]) -> list[Candidate
             cand.status, cand.claimant = "denied", speakers
             cand.why.append(f"denied: '{verb.text}' with negation")
             denials.append((cand, verb, speakers))
+        elif (cand.status == "asserted" and cand.event == "REJECT"
+              and cand.token.lemma_ in lex.reported_breaches
+              and not actor_codes & speaker_codes):
+            cand.absorbed = True
+            cand.why.append(f"reported breach: the accusation of '{verb.text}'")
+            new.append(_new(ctx, "allegation", verb, speakers, cand.actors,
+                            f"speaker alleges a breach: '{verb.text}' + '{cand.match.text}'"))
         elif cand.status == "asserted" and actor_codes and not actor_codes & speaker_codes:
             if any(c.lower_ in lex.covert_adverbs for c in cand.token.children):
                 what = "covert act"
