@@ -38,6 +38,8 @@ def test_phrasal_and_nominal_triggers(coder, text, event):
     ("A Kenyan court indicted the governor on Tuesday.", ("ACCUSE", "allege")),
     ("Ghana held Togo responsible for the raid on the border post.", ("ACCUSE", "allege")),
     ("Chile lodged a protest with Peru over the fishing dispute.", ("ACCUSE", "disapprove")),
+    ("Chile expressed concern over the Peruvian naval exercise.", ("ACCUSE", "disapprove")),
+    ("Monitors raised concerns about the count in Lima.", ("ACCUSE", "disapprove")),
     ("A court in Accra found the former minister guilty of fraud.", ("SANCTION", "convict")),
     ("Bolivian police apprehended two smugglers near the border.", ("COERCE", "arrest")),
     ("The Peruvian president declared a state of emergency in Lima.",
@@ -46,7 +48,7 @@ def test_phrasal_and_nominal_triggers(coder, text, event):
 ])
 def test_legal_acts_protest_notes_and_crowd_control(coder, text, expected):
     """Charges, indictments and verdicts are accusations and sanctions, a protest lodged by a
-    government is an accusation, and tear gas is crowd control under ASSAULT (CODEBOOK §2)."""
+    government or concern voiced is an accusation, and tear gas is crowd control under ASSAULT (CODEBOOK §2)."""
     got = kinds(coder, text)
     assert expected in got
     assert ("PROTEST", "demo") not in got
