@@ -28,6 +28,7 @@ def kinds(coder: Coder, text: str) -> list[tuple[str, str | None]]:
     ("The plan drew a sharp rebuke from Egypt.", "ACCUSE"),
     ("Canada announced new sanctions against Iran.", "SANCTION"),
     ("Kenya held talks with Ethiopia on the dam.", "CONSULT"),
+    ("Pakistan carried out its first missile test of the year.", "MOBILIZE"),
 ])
 def test_phrasal_and_nominal_triggers(coder, text, event):
     assert event in [k for k, _ in kinds(coder, text)]
@@ -52,6 +53,10 @@ def test_legal_acts_protest_notes_and_crowd_control(coder, text, expected):
     got = kinds(coder, text)
     assert expected in got
     assert ("PROTEST", "demo") not in got
+
+
+def test_police_on_patrol_are_mobilized_police(coder):
+    assert ("MOBILIZE", "police") in kinds(coder, "Armed police patrolled the streets of Quito.")
 
 
 def test_strike_as_attack_or_labour_action(coder):
