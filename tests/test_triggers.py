@@ -291,3 +291,14 @@ def test_malformed_actor_rule_names_file_and_entry(monkeypatch, key, field, valu
     monkeypatch.setattr(lexicon, "_read_yaml", broken)
     with pytest.raises(LexiconError, match=r"ontology.yaml: " + message):
         load_lexicon()
+
+
+def test_set_phrases_of_warning_are_threats_made_now(coder):
+    """ "will take countermeasures" warns now of what comes later: THREATEN, asserted; a
+    promise of firm action is a threat too."""
+    [ev] = coder.code(Document("t", "Chile will take resolute countermeasures against Peru, "
+                                    "its foreign ministry said.", "2024-05-02"))
+    assert (ev.event, ev.status) == ("THREATEN", "asserted")
+    assert [a.code for a in ev.actor] == ["CHL"] and [r.code for r in ev.recipient] == ["PER"]
+    assert [event for event, _ in kinds(
+        coder, "The Kenyan president promised firm action against the rioters.")] == ["THREATEN"]

@@ -128,7 +128,7 @@ def embed(cand: Candidate, ctx: SentenceContext) -> None:
             gov.recipients = cand.recipients or gov.recipients
             gov.why.append(f"intended '{cand.match.text}' coded {cand.event}")
             return
-        if (gov.event == "AGREE" and types[cand.event].quad == 4
+        if (gov.event == "AGREE" and (types[cand.event].quad == 4 or cand.event == "THREATEN")
                 and cand.token.head.i == _governed_head(gov).i
                 and cand.token.dep_ in ("xcomp", "ccomp", "dobj")):
             gov.event = "THREATEN"

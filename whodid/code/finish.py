@@ -23,6 +23,10 @@ def finish(cand: Candidate, ctx: SentenceContext) -> None:
         return
     if cand.status == "asserted":
         cand.status, reason = status.own_status(cand.token)
+        if cand.event == "THREATEN" and cand.status == "future":
+            # "will take countermeasures": what a warning foretells is future, the
+            # warning is made now
+            cand.status, reason = "asserted", ""
         if reason:
             cand.why.append(f"status: {reason}")
     recode_by_actor(cand, ctx)
