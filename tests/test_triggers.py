@@ -302,3 +302,10 @@ def test_set_phrases_of_warning_are_threats_made_now(coder):
     assert [a.code for a in ev.actor] == ["CHL"] and [r.code for r in ev.recipient] == ["PER"]
     assert [event for event, _ in kinds(
         coder, "The Kenyan president promised firm action against the rioters.")] == ["THREATEN"]
+
+
+def test_insisting_on_is_a_demand_insisting_that_is_not(coder):
+    assert "REQUEST" in [e for e, _ in kinds(coder, "Kenya insisted on the release of its "
+                                                    "sailors held by Somalia.")]
+    assert "REQUEST" not in [e for e, _ in kinds(coder, "Kenya insisted that its troops had "
+                                                        "never entered Somalia.")]
