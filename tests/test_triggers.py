@@ -309,3 +309,9 @@ def test_insisting_on_is_a_demand_insisting_that_is_not(coder):
                                                     "sailors held by Somalia.")]
     assert "REQUEST" not in [e for e, _ in kinds(coder, "Kenya insisted that its troops had "
                                                         "never entered Somalia.")]
+
+
+def test_month_names_are_no_acts_and_vowed_revenge_is_a_threat(coder):
+    assert [e for e, _ in kinds(coder, "Kenyan teachers marched on parliament in March.")] == [
+        "PROTEST"]
+    assert "THREATEN" in [e for e, _ in kinds(coder, "Somalia vowed revenge against Kenya.")]

@@ -147,7 +147,8 @@ def _candidates(tok: Token) -> list[str]:
             kinds.append("noun")
         return kinds
     if tok.pos_ in ("NOUN", "PROPN"):
-        return ["noun"]
+        # a name in a date is no act ("in March", "the May 18 ceasefire" keeps "ceasefire")
+        return [] if tok.ent_type_ in ("DATE", "TIME") and tok.text[:1].isupper() else ["noun"]
     if tok.pos_ == "ADJ" and tok.dep_ in ("acomp", "ROOT", "conj"):
         return ["adj"]
     return []
