@@ -116,3 +116,17 @@ def test_demo_article_he_added_is_kwon(nlp, resolver):
     he = next(t for t in doc if t.text == "He" and t.nbor(1).text == "added")
     entity = resolver.resolve(he, memory)
     assert (entity.name, entity.code, entity.sector) == ("Kwon Jong Gun", "PRK", "GOV")
+
+
+def test_we_in_a_quote_attributed_in_another_sentence_is_its_speaker():
+    """ "We" opens a quote whose speaker is named only at its end, a sentence later."""
+    from whodid.api import code_text
+
+    text = ("Kenya's president spoke to reporters in Nairobi on Monday.\n"
+            '"We condemn the raid on our border post. We demand that Mogadishu stop arming '
+            'the rebels," he said.')
+    [condemn] = [e for e in code_text(text, "2024-03-15", rules_only=True)
+                 if e.event == "ACCUSE"]
+    assert condemn.text_info["sequence"] == 1  # the sentence without the speaker
+    assert [a.code for a in condemn.actor] == ["KEN"]
+    assert "in the speech of" in condemn.actor[0].why
