@@ -232,3 +232,12 @@ def test_beside_the_rules_an_added_event_needs_a_verb_of_its_own(nlp, trained) -
     assert [e.event for e in coder.code("Mali staged an incursion into Niger.")] == ["ASSAULT"]
     assert "ASSAULT" not in [e.event for e in coder.code(
         "Mali condemned Niger after the incursion into Mali on Tuesday.", "2024-05-08")]
+
+
+def test_a_group_named_by_its_kind_keeps_its_place_as_actor():
+    """An uncoded actor the text names by its kind ("rebels", sector REB) is not replaced by
+    a place the model half likes; a report or a decision in the actor's place would be."""
+    from whodid.api import code_text
+
+    [attack] = code_text("Rebels attacked army posts in Mali's north on Friday.", "2024-03-15")
+    assert [a.entity_text for a in attack.actor] == ["Rebels"]
