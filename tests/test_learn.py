@@ -24,7 +24,7 @@ from whodid.learn.features import (
 from whodid.learn.model import SHIPPED, EventModel, ModelFileError
 from whodid.learn.stage import apply
 from whodid.learn.train import SHARED, _fit_choice, collect, fit
-from whodid.store.choices import STATUSES
+from whodid.records import STATUSES
 
 
 def tiny_view() -> SentenceView:

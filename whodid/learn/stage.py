@@ -261,10 +261,9 @@ def _participants(model: EventModel, ctx: SentenceContext, view: SentenceView,
     # likes best, unless it likes none (under `replace_uncoded`): the model chooses among
     # coded mentions alone. A group the text names by its kind ("rebels", "soldiers",
     # sector REB, MIL) is an agent of unknown country and gives way only to a surer choice
-    # (0.5); a report, a decision or an unresolved pronoun is no agent at all
-    sure = model.settings.get("replace_uncoded", 0.0)
-    if any(e.sector for e in cand.actors):
-        sure = max(sure, 0.5)
+    # (`replace_uncoded_group`); a report, a decision or an unresolved pronoun is no agent
+    group = any(e.sector for e in cand.actors)
+    sure = model.settings.get("replace_uncoded_group" if group else "replace_uncoded", 1.0)
     if a is not None and view.mentions[a].code not in cand.codes("actor") and (
             not cand.actors or cand.codes("actor") or pa >= sure):
         cand.actors = [_entity(entities[a], view.mentions[a], pa, "actor")]
