@@ -8,6 +8,8 @@ from whodid.code import roles, status
 from whodid.code.candidate import Candidate
 from whodid.code.context import SentenceContext
 
+NO_ACTOR = "no identifiable actor"
+
 
 def finish(cand: Candidate, ctx: SentenceContext) -> None:
     """Decide whether the candidate stands, its status, its final type and its confidence."""
@@ -19,7 +21,7 @@ def finish(cand: Candidate, ctx: SentenceContext) -> None:
         cand.dropped = "background: participle modifying a noun"
         return
     if not cand.actors:
-        cand.dropped = "no identifiable actor"
+        cand.dropped = NO_ACTOR
         return
     if cand.status == "asserted":
         cand.status, reason = status.own_status(cand.token)

@@ -20,6 +20,7 @@ from whodid.code.actors.words import actor_words
 EMBED_KINDS = {"alleged", "denied", "absorb", "none"}
 SLOTS_FIXED = {"dobj", "dative", "ccomp_subject", "xcomp_object", "object_owner", "accuser"}
 ENTRY_KEYS = {"verb", "noun", "adj", "event", "mode", "cameo", "object", "object_not", "subject",
+              "subject_not",
               "recipient", "embeds", "confidence", "inverse", "bare"}
 
 DEFAULT_RECIPIENT = {
@@ -66,6 +67,7 @@ class Trigger:
     inverse: bool = False
     bare: bool = True  # False: needs an object, complement or prepositional phrase
     synthetic: bool = False  # made by a stage for a token no lexicon entry matched
+    subject_not: frozenset[str] = frozenset()
 
     @property
     def phrase(self) -> str:
@@ -75,7 +77,7 @@ class Trigger:
     @property
     def specificity(self) -> int:
         return (len(self.extra) * 4 + (self.object is not None or self.object_none) * 2
-                + (self.subject is not None) + bool(self.object_not))
+                + (self.subject is not None) + bool(self.object_not) + bool(self.subject_not))
 
 
 @dataclass(frozen=True)
@@ -298,6 +300,8 @@ def _parse_entry(raw: Any, where: str, types: dict[str, EventType],
         recipient=recipient, embeds=embeds, confidence=confidence, source=where,
         inverse=bool(raw.get("inverse", False)),
         bare=bool(raw.get("bare", True)),
+        subject_not=_word_set(raw["subject_not"], classes, where) if "subject_not" in raw
+        else frozenset(),
     )
 
 

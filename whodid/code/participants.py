@@ -26,6 +26,13 @@ def fill_actors(cand: Candidate, ctx: SentenceContext) -> None:
             cand.actors, how, heads = [authority], "authorities of the place", [cand.token]
     cand.actor_how = how if heads else ""
     cand.why.append(f"actor: {how}" if heads else "no actor found")
+    if heads and how == roles.ACCUSED and cand.governor is None:
+        # what X is charged with is alleged by whoever charges, also where the lexicon did
+        # not match the charging verb (so that no governor does it): "charged the suspect,
+        # a writer, with murder"
+        accuser = roles.subject_heads(roles.accusing_verb(cand.token))
+        cand.status, cand.claimant = "alleged", ctx.resolve(accuser)
+        cand.why.append("alleged: what the accused is charged with")
     if receivers:
         cand.recipients = [e for e in ctx.resolve(receivers) if e.code]
         if cand.recipients:

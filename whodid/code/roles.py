@@ -12,6 +12,7 @@ from whodid.code.wordlists import WORDS, Section
 LISTS = Section("roles",  # whodid/data/words.yaml, read on first use
                 object_control=WORDS,  # "urged X to": the object acts
                 accusing=WORDS,
+                taking_part=WORDS,
                 partitives=WORDS)
 NOUN_DEPS = {"NOUN", "PROPN", "PRON", "NUM", "ADJ", "X"}
 # Edges through which a reported clause reaches its speech verb ("said it *would* ...").
@@ -162,6 +163,9 @@ def noun_actor_heads(noun: Token,
             and c.pos_ in ("PROPN", "ADJ", "NOUN") and c.ent_type_ in ("GPE", "NORP", "ORG")]
     if mods:
         return mods, [], "modifier"
+    accused = _accused_of(noun)
+    if accused:
+        return accused, [], ACCUSED
     governor = noun.head
     if noun.dep_ == "dobj" and governor.pos_ == "VERB":
         if governor.lemma_ in receiving_verbs:
@@ -184,6 +188,39 @@ def noun_actor_heads(noun: Token,
     if noun.dep_ in ("nsubj", "attr") and governor.lemma_ == "be":
         return [], [], "copula"
     return [], [], "no actor in phrase"
+
+
+ACCUSED = "the accused"
+
+
+def accusing_verb(noun: Token) -> Token | None:
+    """The accusing verb whose charge names this act ("accused X of abuses", "charged X
+    with murder", "blamed X for involvement in the killing"), looking through a noun of
+    taking part; None if there is none."""
+    tok = noun
+    for _ in range(3):
+        while tok.dep_ == "conj" and tok.head.i != tok.i:
+            tok = tok.head  # "of harassment and abuse"
+        prep = tok.head
+        if tok.dep_ != "pobj" or prep.dep_ != "prep" or prep.head.i == prep.i:
+            return None
+        head = prep.head
+        if head.pos_ == "VERB":
+            ok = head.lemma_ in LISTS.accusing and prep.lower_ in ("of", "for", "with")
+            return head if ok else None
+        if head.lemma_.lower() not in LISTS.taking_part or prep.lower_ not in ("in", "for", "of"):
+            return None
+        tok = head
+    return None
+
+
+def _accused_of(noun: Token) -> list[Token]:
+    """The accused, for an act named in what they are accused of."""
+    verb = accusing_verb(noun)
+    if verb is None:
+        return []
+    objs = _children(verb, "dobj") or _children(verb, "nsubjpass")
+    return conjuncts(objs[0]) if objs else []
 
 
 def actor_heads(match: Match,

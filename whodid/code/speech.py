@@ -35,21 +35,29 @@ def _new(ctx: SentenceContext, act: str, verb: Token, actors, recipients, why: s
     return cand
 
 
-def _target(ctx: SentenceContext, noun: Token) -> list:
+def _target(ctx: SentenceContext, noun: Token, kept: list[Candidate]) -> list:
     """Who a characterised thing stands for: itself if it is an actor ("Washington"), else its
-    owner ("the US move", "Moscow's plan")."""
-    if noun.pos_ == "PRON" and noun.lower_ in ("it", "this", "that"):
-        # "calling it a crime": "it" is usually the act just named, so the target is whoever
-        # did the last act of that kind in the document
-        for prev in reversed(list(noun.sent[: noun.i - noun.sent.start])):
-            entries = ctx.lexicon.lookup("noun", lemma(prev))
-            if entries and ctx.state.last_actors.get(entries[0].event):
-                return list(ctx.state.last_actors[entries[0].event])
-    ent = ctx.resolver.resolve(noun, ctx.memory)
-    if ent.code:
-        return [ent]
-    owners = [ctx.resolver.resolve(t, ctx.memory) for t in roles.object_owner(noun)]
-    return [e for e in owners if e.code]
+    owner ("the US move", "Moscow's plan"), else whoever did the act it names: in this
+    sentence ("the arrests by Iran were illegal") or, for an act named without its actor
+    ("the drills were unacceptable", "calling it a crime"), the last one of that kind."""
+    for cand in kept:
+        if cand.token.i == noun.i and cand.codes("actor"):
+            return list(cand.actors)
+    pronoun = noun.pos_ == "PRON" and noun.lower_ in ("it", "this", "that")
+    if not pronoun:
+        ent = ctx.resolver.resolve(noun, ctx.memory)
+        if ent.code:
+            return [ent]
+        owners = [ctx.resolver.resolve(t, ctx.memory) for t in roles.object_owner(noun)]
+        if any(e.code for e in owners):
+            return [e for e in owners if e.code]
+    # "it" is usually the act just named: the nearest event noun before it
+    kinds = reversed(list(noun.sent[: noun.i - noun.sent.start])) if pronoun else [noun]
+    for word in kinds:
+        entries = ctx.lexicon.lookup("noun", lemma(word))
+        if entries and ctx.state.last_actors.get(entries[0].event):
+            return list(ctx.state.last_actors[entries[0].event])
+    return []
 
 
 def _pejorative(lex, tok: Token) -> bool:
@@ -104,7 +112,7 @@ def reported_acts(ctx: SentenceContext, kept: list[Candidate]) -> list[Candidate
                        [])
         new.append(_new(ctx, "denial", verb, speakers, accuser,
                         f"speaker denies own act: '{verb.text}' + negated clause"))
-    new.extend(_characterisations(ctx))
+    new.extend(_characterisations(ctx, kept))
     new.extend(_obligations(ctx, kept))
     return new
 
@@ -136,12 +144,14 @@ def _obligations(ctx: SentenceContext, kept: list[Candidate]) -> list[Candidate]
     return out
 
 
-def _characterisations(ctx: SentenceContext) -> list[Candidate]:
+def _characterisations(ctx: SentenceContext, kept: list[Candidate]) -> list[Candidate]:
     """ "X called Y an unethical crime" / "X said Y was a foolish attempt" → ACCUSE X→Y."""
     lex = ctx.lexicon
     out = []
     for tok in ctx.sent:
-        if tok.dep_ not in ("oprd", "attr", "xcomp", "ccomp") or not _pejorative(lex, tok):
+        # a noun or adjective predicated of the thing: "called it a crime", "said it was
+        # illegal" (acomp), "called the move unlawful" (oprd)
+        if tok.dep_ not in ("oprd", "attr", "acomp", "xcomp", "ccomp") or not _pejorative(lex, tok):
             continue
         head = tok.head
         if head.lemma_ in lex.naming_verbs:
@@ -153,7 +163,7 @@ def _characterisations(ctx: SentenceContext) -> list[Candidate]:
         if not things:
             continue
         speakers = ctx.resolve(roles.subject_heads(verb))
-        targets = _target(ctx, things[0])
+        targets = _target(ctx, things[0], kept)
         if not speakers or not targets or {e.code for e in speakers} & {e.code for e in targets}:
             continue
         out.append(_new(ctx, "characterisation", verb, speakers, targets,

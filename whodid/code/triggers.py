@@ -130,12 +130,15 @@ def _constraints_hold(entry: Trigger, tok: Token) -> bool:
             return False
         if obj is not None and _phrase_lemmas(obj) & entry.object_not:
             return False
-    if entry.subject is not None:
+    if entry.subject is not None or entry.subject_not:
         subj = _subject(tok)
         if tok.pos_ == "NOUN" and subj is None:
             subj = tok.head if tok.dep_ == "dobj" else None
             subj = _subject(subj) if subj is not None else None
-        if subj is None or not (_phrase_lemmas(subj) & entry.subject):
+        if entry.subject is not None and (subj is None
+                                          or not (_phrase_lemmas(subj) & entry.subject)):
+            return False
+        if subj is not None and _phrase_lemmas(subj) & entry.subject_not:
             return False
     return True
 

@@ -12,6 +12,7 @@ from spacy.tokens import Span, Token
 
 from whodid.code.candidate import Candidate
 from whodid.code.context import SentenceContext
+from whodid.code.finish import NO_ACTOR
 from whodid.code.pipeline import register_stage
 from whodid.learn.features import (
     Mention,
@@ -182,12 +183,19 @@ def apply(model: EventModel, ctx: SentenceContext, cands: list[Candidate]) -> li
     set_aside = {(c.token.i, c.event) for c in cands if not c.live}
     min_weight = model.settings.get("min_anchor", -np.inf)
     triggers = {c.token.i - ctx.sent.start for c in cands if c.live}
+    # a sentence of several clauses, each with its own subject, has room for several acts:
+    # beside the rules' events, one resting on the verb of another clause needs less
+    clause_bar = add
+    if live_types and sum(_own_clause(view, k) for k in range(len(view.toks))) >= 2:
+        clause_bar = min(add, model.settings.get("add_beside_clause", add))
     for label, event in enumerate(labels):
         p = float(probs[label])
-        if p <= add or event in live_types:
+        if p <= clause_bar or event in live_types:
             continue
         k, weight = anchor_weight(model, view, label)
         token = ctx.sent[k]
+        if p <= add and not _own_clause(view, k):
+            continue
         if weight < min_weight:
             continue  # no word of the sentence speaks for the type: the evidence is diffuse
         if live_types and (view.toks[k].pos != "VERB" or k in triggers):
@@ -203,6 +211,12 @@ def apply(model: EventModel, ctx: SentenceContext, cands: list[Candidate]) -> li
         if _complete(model, ctx, view, entities, cand, k):
             out.append(cand)
     return out
+
+
+def _own_clause(view: SentenceView, k: int) -> bool:
+    """Whether token k is a verb with a subject of its own."""
+    return view.toks[k].pos == "VERB" and any(
+        t.head == k and t.dep in ("nsubj", "nsubjpass") for t in view.toks)
 
 
 def _candidate_p(model: EventModel, view: SentenceView, k: int, event: str,
@@ -223,6 +237,10 @@ def _revive(model: EventModel, ctx: SentenceContext, view: SentenceView,
     for cand in cands:
         if (cand.live or cand.absorbed or cand.match.entry.synthetic
                 or cand.event in live_types or cand.event not in model.types.labels):
+            continue
+        if cand.dropped != NO_ACTOR:
+            # a topic, a background participle or a merged twin is the rules' reading of
+            # the syntax, which the model overruled more often wrongly than rightly
             continue
         pc = _candidate_p(model, view, cand.token.i - ctx.sent.start, cand.event, None)
         if pc > bar and pc > best.get(cand.event, (0.0, cand))[0]:

@@ -54,15 +54,16 @@ AFTER = "merge"
 # textbook sets (PLOVER, PETRARCH-2, ConfliBERT, the demo article) lose nothing against the
 # rules alone (docs/learned.md): the model adds events by the sentence's type probability
 # above `add` where the rules found none, and above `add_beside` beside them (there only at
-# a verb that is no rule event's trigger); drops a rule event
-# whose trigger the candidate model gives less than `verify` (the sentence-level `drop` is
-# off); revives a trigger the rules set aside above `revive`, or `revive_beside` in a
+# a verb that is no rule event's trigger), or `add_beside_clause` at the verb of a clause of
+# its own in a sentence of two clauses or more; drops a rule event whose trigger the
+# candidate model gives less than `verify` (the sentence-level `drop` is off); revives a
+# trigger the rules set aside for want of an actor above `revive`, or `revive_beside` in a
 # sentence that has events; overrides the rules' participants only when surer by `margin`;
 # and replaces an actor the rules could not code at `replace_uncoded` (a group named by its
 # kind, "rebels", at `replace_uncoded_group`).
-SETTINGS = {"add": 0.45, "add_beside": 0.8, "drop": 0.0, "verify": 0.15, "revive": 0.5,
-            "revive_beside": 0.8, "margin": 0.3, "replace_uncoded": 0.15,
-            "replace_uncoded_group": 0.5, "C": 1.0,
+SETTINGS = {"add": 0.45, "add_beside": 0.8, "add_beside_clause": 0.6, "drop": 0.0,
+            "verify": 0.15, "revive": 0.5, "revive_beside": 0.8, "margin": 0.3,
+            "replace_uncoded": 0.15, "replace_uncoded_group": 0.5, "C": 1.0,
             "C_candidates": 0.5, "min_count": 2}
 
 
