@@ -91,7 +91,18 @@ def test_agentless_arrest_is_coded_to_the_local_authorities(nlp, resolver):
     cand = Candidate.from_match(match, ctx.sent, 0)
     participants.fill_actors(cand, ctx)
     assert [(e.code, e.sector) for e in cand.actors] == [("THA", "COP")]
-    assert cand.actor_how == "authorities of the place"
+    assert cand.actor_how == "authorities of 'Thailand' (agentless arrested)"
+
+
+def test_agentless_arrest_without_a_place_is_coded_to_the_arrested_country(nlp, resolver):
+    ctx = sentence_context(nlp, resolver, "Peru's former finance minister was arrested on Friday.")
+    match = next(m for m in find_triggers(ctx.sent, ctx.lexicon))
+    cand = Candidate.from_match(match, ctx.sent, 0)
+    participants.fill_actors(cand, ctx)
+    assert [(e.code, e.sector) for e in cand.actors] == [("PER", "COP")]
+    assert "country of" in cand.actor_how
+    # the arrested is the recipient, not the actor: the actor's span is the act's word
+    assert [(e.start, e.end) for e in cand.actors] == [(match.token.idx, match.token.idx + 8)]
 
 
 def test_conjoined_modifiers_are_separate_actors(nlp, resolver):

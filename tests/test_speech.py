@@ -81,3 +81,14 @@ def test_speech_acts_come_from_the_ontology_rules():
     got = [e.cameo for e in custom.code("Cuba called the American embargo a crime.")
            if e.event == "ACCUSE"]
     assert got == ["110"]
+
+
+def test_an_act_called_illegal_is_disapproval_of_its_actor(coder):
+    got = events(coder, "Brazil said the seizure of its ships by Venezuela was illegal.")
+    assert ("ACCUSE", "disapprove", "111", "asserted", {"BRA"}, {"VEN"}) in got
+
+
+def test_an_act_named_in_a_charge_is_the_accused_s_and_alleged(coder):
+    got = events(coder, "Norway accused Iran of involvement in the killing of a dissident.")
+    assert ("ACCUSE", "allege", "112", "asserted", {"NOR"}, {"IRN"}) in got
+    assert [(st, a) for ev, _, _, st, a, _ in got if ev == "ASSAULT"] == [("alleged", {"IRN"})]

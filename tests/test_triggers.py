@@ -322,3 +322,27 @@ def test_recognition_needs_a_state_like_object(coder):
                                                     "new republic on Monday.")]
     assert "SUPPORT" not in [e for e, _ in kinds(coder, "Ghana recognised the need for talks "
                                                         "with Togo.")]
+
+
+def test_a_ceasefire_announced_is_a_concession_the_noun_alone_no_act(coder):
+    assert ("CONCEDE", None) in kinds(coder, "The Sudanese army announced a three-day truce.")
+    assert ("CONCEDE", None) in kinds(coder, "A ceasefire was declared by Armenia on Sunday.")
+    got = kinds(coder, "Qatar has been brokering a truce between Israel and Hamas.")
+    assert "RETREAT" not in [k for k, _ in got]
+
+
+def test_arriving_is_a_visit_only_for_people(coder):
+    got = kinds(coder, "The Chinese foreign minister arrived in Nairobi for talks on Monday.")
+    assert ("CONSULT", "visit") in got
+    for text in ("Hundreds of French soldiers arrived in Chad on Monday.",
+                 "Trucks carrying flour for Gaza arrived in Egypt on Monday."):
+        assert "CONSULT" not in [k for k, _ in kinds(coder, text)], text
+
+
+def test_subject_not_is_read_from_user_files(tmp_path):
+    extra = tmp_path / "mine.yaml"
+    extra.write_text("triggers:\n"
+                     "  - {verb: land, event: CONSULT, subject_not: [plane, troops]}\n")
+    entry = next(e for e in load_lexicon([extra]).lookup("verb", "land")
+                 if e.event == "CONSULT")
+    assert {"plane", "soldier"} <= entry.subject_not

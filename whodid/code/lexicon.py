@@ -117,6 +117,7 @@ class Rules:
     future_to_agree: frozenset[str]
     threat_mode_by_event_mode: dict[str, str]
     state_acts: dict[tuple[str, str], str]  # (event, mode) -> sector
+    own_country_acts: frozenset[tuple[str, str]]  # ... done by the acted-on's own state
     reported_speech: dict[str, SpeechAct]
     unnamed_recipient: dict[str, UnnamedRecipient]  # event -> its recipient
     recode_by_actor: dict[tuple[str, str], ActorRecode]  # (event, mode) -> recode
@@ -197,11 +198,15 @@ def load_rules(types: dict[str, EventType]) -> Rules:
     for mode, threat_mode in threat.items():
         check(f"threat_mode_by_event_mode.{mode}", "THREATEN", threat_mode)
     state_acts: dict[tuple[str, str], str] = {}
+    own_country: set[tuple[str, str]] = set()
     for i, act in enumerate(get("state_acts", list)):
-        if not isinstance(act, dict) or set(act) != {"event", "mode", "sector"}:
+        if not isinstance(act, dict) or not {"event", "mode", "sector"} <= set(act) <= {
+                "event", "mode", "sector", "own_country"}:
             raise LexiconError(f"{name}: rules.state_acts[{i}]: needs event, mode and sector")
         check(f"state_acts[{i}]", act["event"], act["mode"])
         state_acts[(act["event"], act["mode"])] = str(act["sector"])
+        if act.get("own_country"):
+            own_country.add((act["event"], act["mode"]))
     speech: dict[str, SpeechAct] = {}
     acts = get("reported_speech", dict)
     for key in SPEECH_ACTS:
@@ -238,7 +243,7 @@ def load_rules(types: dict[str, EventType]) -> Rules:
     return Rules(
         mode_when_asked=dict(asked), mode_when_asked_otherwise=otherwise,
         future_to_agree=frozenset(raw["future_to_agree"]), threat_mode_by_event_mode=dict(threat),
-        state_acts=state_acts, reported_speech=speech, unnamed_recipient=unnamed,
+        state_acts=state_acts, own_country_acts=frozenset(own_country), reported_speech=speech, unnamed_recipient=unnamed,
         recode_by_actor=recodes)
 
 

@@ -23,7 +23,7 @@ def fill_actors(cand: Candidate, ctx: SentenceContext) -> None:
     if not heads:
         authority = implied_authority(cand, ctx)
         if authority is not None:
-            cand.actors, how, heads = [authority], "authorities of the place", [cand.token]
+            cand.actors, how, heads = [authority], authority.why, [cand.token]
     cand.actor_how = how if heads else ""
     cand.why.append(f"actor: {how}" if heads else "no actor found")
     if heads and how == roles.ACCUSED and cand.governor is None:
@@ -42,7 +42,8 @@ def fill_actors(cand: Candidate, ctx: SentenceContext) -> None:
 
 def implied_authority(cand: Candidate, ctx: SentenceContext) -> Entity | None:
     """ "was arrested in Lebanon": arrests, deportations and convictions are acts of the
-    state where they happen, so an agentless one is coded to that state's authorities."""
+    state where they happen, so an agentless one is coded to that state's authorities; an
+    arrest that names no place, to those of the arrested's country."""
     sector = ctx.lexicon.rules.state_acts.get((cand.event, cand.mode or ""))
     tok = cand.token
     if sector is None or not roles.is_passive(tok):
@@ -53,11 +54,22 @@ def implied_authority(cand: Candidate, ctx: SentenceContext) -> Entity | None:
                 if obj.dep_ == "pobj" and obj.ent_type_ == "GPE":
                     place = ctx.resolver.resolve(obj, ctx.memory)
                     if place.code and len(place.code) == 3 and place.code.isalpha():
-                        return Entity(place.entity_text, place.start, place.end, place.code,
-                                      sector, ctx.resolver.canonical(place.code),
-                                      f"authorities of '{place.entity_text}' (agentless "
-                                      f"{cand.match.text})", "org")
+                        return _authorities(place, sector, ctx, f"authorities of "
+                                            f"'{place.entity_text}' (agentless {cand.match.text})")
+    if (cand.event, cand.mode or "") in ctx.lexicon.rules.own_country_acts:
+        for target in ctx.resolve([c for c in tok.children if c.dep_ == "nsubjpass"]):
+            if target.code and len(target.code) == 3 and target.code not in non_state_codes():
+                # the agent is implied by the act, so the act's word stands for it (the
+                # arrested's own span is the recipient's)
+                implied = Entity(tok.text, tok.idx, tok.idx + len(tok.text), target.code)
+                return _authorities(implied, sector, ctx, f"authorities of the country of "
+                                    f"'{target.entity_text}' (agentless {cand.match.text})")
     return None
+
+
+def _authorities(ent: Entity, sector: str, ctx: SentenceContext, why: str) -> Entity:
+    return Entity(ent.entity_text, ent.start, ent.end, ent.code, sector,
+                  ctx.resolver.canonical(ent.code), why, "org")
 
 
 def with_context_country(ent: Entity, cand: Candidate, ctx: SentenceContext) -> Entity:

@@ -48,7 +48,10 @@ def _target(ctx: SentenceContext, noun: Token, kept: list[Candidate]) -> list:
         ent = ctx.resolver.resolve(noun, ctx.memory)
         if ent.code:
             return [ent]
-        owners = [ctx.resolver.resolve(t, ctx.memory) for t in roles.object_owner(noun)]
+        # "the seizure of its ships by Venezuela": the agent before the owner
+        agents = [t for c in noun.children if c.dep_ in ("prep", "agent") and c.lower_ == "by"
+                  for t in c.children if t.dep_ == "pobj"]
+        owners = [ctx.resolver.resolve(t, ctx.memory) for t in agents or roles.object_owner(noun)]
         if any(e.code for e in owners):
             return [e for e in owners if e.code]
     # "it" is usually the act just named: the nearest event noun before it
