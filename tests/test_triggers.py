@@ -346,3 +346,12 @@ def test_subject_not_is_read_from_user_files(tmp_path):
     entry = next(e for e in load_lexicon([extra]).lookup("verb", "land")
                  if e.event == "CONSULT")
     assert {"plane", "soldier"} <= entry.subject_not
+
+
+def test_a_claim_is_an_allegation_only_as_a_clause(coder):
+    got = kinds(coder, "Ukraine claimed that Russian troops had shelled the town of Sumy.")
+    assert ("ACCUSE", "allege") in got
+    for text in ("Both Sudan and Ethiopia claim the fertile border district.",
+                 "A Kurdish militia claimed responsibility for the bombing.",
+                 "The disputed islands are also claimed by Vietnam."):
+        assert "ACCUSE" not in [k for k, _ in kinds(coder, text)], text
