@@ -355,3 +355,11 @@ def test_a_claim_is_an_allegation_only_as_a_clause(coder):
                  "A Kurdish militia claimed responsibility for the bombing.",
                  "The disputed islands are also claimed by Vietnam."):
         assert "ACCUSE" not in [k for k, _ in kinds(coder, text)], text
+
+
+def test_what_a_crowd_of_protesters_does_is_the_protest(coder):
+    assert ("PROTEST", "demo") in kinds(
+        coder, "Thousands of Serbian protesters chanted slogans against the president.")
+    for text in ("Two protesters died in Khartoum on Sunday.",
+                 "Dozens of protesters were detained by Serbian police."):
+        assert "PROTEST" not in [k for k, _ in kinds(coder, text)], text

@@ -78,7 +78,8 @@ def direct_object(tok: Token) -> Token | None:
 
 
 LISTS = Section("triggers",  # whodid/data/words.yaml, read on first use
-                quantity_heads=WORDS)  # "700 kg of medicine"
+                quantity_heads=WORDS,  # "700 kg of medicine"
+                protest_groups=WORDS, not_protest_acts=WORDS)
 
 
 def _phrase_lemmas(tok: Token) -> set[str]:
@@ -175,7 +176,25 @@ def match_token(tok: Token, lex: Lexicon) -> Match | None:
                         None)
             tokens = sorted([tok, *extra], key=lambda t: t.i)
             return Match(tok, entry, tokens, prep)
-    return None
+    return _crowd_act(tok, lex)
+
+
+def _crowd_act(tok: Token, lex: Lexicon) -> Match | None:
+    """ "Protesters stormed the parliament", "thousands of demonstrators blocked the road":
+    what a crowd named by its protest actively does, where the verb has no entry of its own,
+    is the protest, coded by the lexicon's entry for the noun 'protest'."""
+    if (tok.pos_ != "VERB" or tok.lemma_ in lex.speech_verbs
+            or tok.lemma_ in LISTS.not_protest_acts
+            or any(c.dep_ in ("nsubjpass", "auxpass") for c in tok.children)):
+        return None
+    subj = _subject(tok)
+    if subj is None or not _phrase_lemmas(subj) & LISTS.protest_groups:
+        return None
+    entry = next(iter(lex.lookup("noun", "protest")), None)
+    if entry is None:
+        return None
+    return Match.synthesise(tok, entry.event, entry.mode, source=f"act of '{subj.text}'",
+                            cameo=entry.cameo, confidence=entry.confidence, pos="verb")
 
 
 def find_triggers(sent: Span, lex: Lexicon) -> list[Match]:
