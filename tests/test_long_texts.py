@@ -83,7 +83,8 @@ def test_long_runs_without_space_are_cut_and_keep_their_characters(coder):
 
 def test_lone_surrogates_are_coded_not_failed(coder):
     events = coder.code("\ud800Kenya accused Somalia of the attacks.\udfff", "2024-05-01")
-    assert [e.event for e in events] == ["ACCUSE"]
+    # the accusation, and the attacks it alleges
+    assert [(e.event, e.status) for e in events] == [("ACCUSE", "asserted"), ("ASSAULT", "alleged")]
     assert events[0].event_text.encode("utf-8")  # printable: the surrogate became U+FFFD
 
 
