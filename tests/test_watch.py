@@ -95,8 +95,11 @@ def test_watch_command_codes_what_arrives_and_stops_on_ctrl_c(tmp_path):
                 line = proc.stdout.readline()
         assert "1 file: 1 read, 1 coded, 0 skipped as already stored, 0 failed" in line
         proc.send_signal(signal.SIGINT)
-        assert proc.wait(timeout=60) == 0
-        assert "whodid watch: stopped" in proc.stderr.read()
+        # communicate, not wait: it drains both pipes, so the child's last words cannot
+        # block on a full pipe while the test waits for it to end
+        _, err = proc.communicate(timeout=60)
+        assert proc.returncode == 0, err[-2000:]
+        assert "whodid watch: stopped" in err
     finally:
         if proc.poll() is None:
             proc.kill()
