@@ -73,14 +73,20 @@ def test_once_stores_new_and_changed_files_and_nothing_twice(tmp_path):
     assert _count(db, "documents") == 4 and _count(db, "events") > events
 
 
+def _interruptible() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def test_watch_command_codes_what_arrives_and_stops_on_ctrl_c(tmp_path):
     inbox, db = tmp_path / "inbox", tmp_path / "s.duckdb"
     inbox.mkdir()
     cmd = [sys.executable, "-m", "whodid.cli", "watch", str(inbox), "--db", str(db),
            "--every", "0.3s", "--settle", "0.3s"]
     env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1])}
+    # as in a terminal: a test run in the background (a non-interactive shell's `&`) would
+    # otherwise hand the child SIGINT ignored, and Ctrl-C would never reach it
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                            env=env)
+                            env=env, preexec_fn=_interruptible)  # noqa: PLW1509 (no threads here)
     try:
         assert "watching" in proc.stderr.readline()
         part = inbox / ".arriving.txt"  # written under a hidden name, then renamed
