@@ -20,6 +20,10 @@ def kinds(coder: Coder, text: str) -> list[tuple[str, str | None]]:
     return [(e.event, e.mode) for e in coder.code(Document("t", text, "2024-05-02"))]
 
 
+def types(coder: Coder, text: str) -> list[str]:
+    return [event for event, _ in kinds(coder, text)]
+
+
 @pytest.mark.parametrize("text,event", [
     ("Finland called on Russia to free the detained sailors.", "REQUEST"),
     ("The Greek premier lashed out at Turkey over the drilling ship.", "ACCUSE"),
@@ -31,7 +35,7 @@ def kinds(coder: Coder, text: str) -> list[tuple[str, str | None]]:
     ("Pakistan carried out its first missile test of the year.", "MOBILIZE"),
 ])
 def test_phrasal_and_nominal_triggers(coder, text, event):
-    assert event in [k for k, _ in kinds(coder, text)]
+    assert event in types(coder, text)
 
 
 @pytest.mark.parametrize("text,expected", [
@@ -105,7 +109,7 @@ def test_malformed_trigger_file_is_reported_with_file_and_entry(tmp_path, body, 
 def test_bare_request_verb_is_a_quote_attribution(coder):
     events = coder.code(Document("t", '"Will Peru sign the treaty?" the Chilean minister asked.'))
     assert [(e.event, e.status) for e in events] == [("SUPPORT", "hypothetical")]
-    assert [k for k, _ in kinds(coder, "Chile asked Peru to sign the treaty.")] == ["REQUEST"]
+    assert types(coder, "Chile asked Peru to sign the treaty.") == ["REQUEST"]
 
 
 def test_every_word_list_is_declared_and_read_by_some_module():
@@ -300,28 +304,28 @@ def test_set_phrases_of_warning_are_threats_made_now(coder):
                                     "its foreign ministry said.", "2024-05-02"))
     assert (ev.event, ev.status) == ("THREATEN", "asserted")
     assert [a.code for a in ev.actor] == ["CHL"] and [r.code for r in ev.recipient] == ["PER"]
-    assert [event for event, _ in kinds(
-        coder, "The Kenyan president promised firm action against the rioters.")] == ["THREATEN"]
+    assert types(
+        coder, "The Kenyan president promised firm action against the rioters.") == ["THREATEN"]
 
 
 def test_insisting_on_is_a_demand_insisting_that_is_not(coder):
-    assert "REQUEST" in [e for e, _ in kinds(coder, "Kenya insisted on the release of its "
-                                                    "sailors held by Somalia.")]
-    assert "REQUEST" not in [e for e, _ in kinds(coder, "Kenya insisted that its troops had "
-                                                        "never entered Somalia.")]
+    assert "REQUEST" in types(coder, "Kenya insisted on the release of its "
+                                                    "sailors held by Somalia.")
+    assert "REQUEST" not in types(coder, "Kenya insisted that its troops had "
+                                                        "never entered Somalia.")
 
 
 def test_month_names_are_no_acts_and_vowed_revenge_is_a_threat(coder):
-    assert [e for e, _ in kinds(coder, "Kenyan teachers marched on parliament in March.")] == [
+    assert types(coder, "Kenyan teachers marched on parliament in March.") == [
         "PROTEST"]
-    assert "THREATEN" in [e for e, _ in kinds(coder, "Somalia vowed revenge against Kenya.")]
+    assert "THREATEN" in types(coder, "Somalia vowed revenge against Kenya.")
 
 
 def test_recognition_needs_a_state_like_object(coder):
-    assert "SUPPORT" in [e for e, _ in kinds(coder, "Ghana recognised the independence of the "
-                                                    "new republic on Monday.")]
-    assert "SUPPORT" not in [e for e, _ in kinds(coder, "Ghana recognised the need for talks "
-                                                        "with Togo.")]
+    assert "SUPPORT" in types(coder, "Ghana recognised the independence of the "
+                                                    "new republic on Monday.")
+    assert "SUPPORT" not in types(coder, "Ghana recognised the need for talks "
+                                                        "with Togo.")
 
 
 def test_a_ceasefire_announced_is_a_concession_the_noun_alone_no_act(coder):
@@ -336,7 +340,7 @@ def test_arriving_is_a_visit_only_for_people(coder):
     assert ("CONSULT", "visit") in got
     for text in ("Hundreds of French soldiers arrived in Chad on Monday.",
                  "Trucks carrying flour for Gaza arrived in Egypt on Monday."):
-        assert "CONSULT" not in [k for k, _ in kinds(coder, text)], text
+        assert "CONSULT" not in types(coder, text), text
 
 
 def test_subject_not_is_read_from_user_files(tmp_path):
@@ -354,7 +358,7 @@ def test_a_claim_is_an_allegation_only_as_a_clause(coder):
     for text in ("Both Sudan and Ethiopia claim the fertile border district.",
                  "A Kurdish militia claimed responsibility for the bombing.",
                  "The disputed islands are also claimed by Vietnam."):
-        assert "ACCUSE" not in [k for k, _ in kinds(coder, text)], text
+        assert "ACCUSE" not in types(coder, text), text
 
 
 def test_what_a_crowd_of_protesters_does_is_the_protest(coder):
@@ -362,4 +366,4 @@ def test_what_a_crowd_of_protesters_does_is_the_protest(coder):
         coder, "Thousands of Serbian protesters chanted slogans against the president.")
     for text in ("Two protesters died in Khartoum on Sunday.",
                  "Dozens of protesters were detained by Serbian police."):
-        assert "PROTEST" not in [k for k, _ in kinds(coder, text)], text
+        assert "PROTEST" not in types(coder, text), text

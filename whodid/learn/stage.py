@@ -185,8 +185,9 @@ def apply(model: EventModel, ctx: SentenceContext, cands: list[Candidate]) -> li
     triggers = {c.token.i - ctx.sent.start for c in cands if c.live}
     # a sentence of several clauses, each with its own subject, has room for several acts:
     # beside the rules' events, one resting on the verb of another clause needs less
+    clause_verbs = _clause_verbs(view)
     clause_bar = add
-    if live_types and sum(_own_clause(view, k) for k in range(len(view.toks))) >= 2:
+    if live_types and len(clause_verbs) >= 2:
         clause_bar = min(add, model.settings.get("add_beside_clause", add))
     for label, event in enumerate(labels):
         p = float(probs[label])
@@ -194,7 +195,7 @@ def apply(model: EventModel, ctx: SentenceContext, cands: list[Candidate]) -> li
             continue
         k, weight = anchor_weight(model, view, label)
         token = ctx.sent[k]
-        if p <= add and not _own_clause(view, k):
+        if p <= add and k not in clause_verbs:
             continue
         if weight < min_weight:
             continue  # no word of the sentence speaks for the type: the evidence is diffuse
@@ -213,10 +214,10 @@ def apply(model: EventModel, ctx: SentenceContext, cands: list[Candidate]) -> li
     return out
 
 
-def _own_clause(view: SentenceView, k: int) -> bool:
-    """Whether token k is a verb with a subject of its own."""
-    return view.toks[k].pos == "VERB" and any(
-        t.head == k and t.dep in ("nsubj", "nsubjpass") for t in view.toks)
+def _clause_verbs(view: SentenceView) -> set[int]:
+    """The sentence's verbs that have a subject of their own."""
+    return {t.head for t in view.toks if t.dep in ("nsubj", "nsubjpass")
+            and view.toks[t.head].pos == "VERB"}
 
 
 def _candidate_p(model: EventModel, view: SentenceView, k: int, event: str,
