@@ -319,3 +319,12 @@ def test_receiving_inverts_the_roles(coder):
 def test_commitment_to_harm_keeps_the_act_as_future(coder):
     ev = one(code(coder, "Sudan has pledged to expel the rebel leaders."), "COERCE")
     assert ev["status"] == "future"
+
+
+def test_history_given_as_background_is_not_an_event(coder):
+    text = ("Valdoria expelled two Ostrian diplomats on Tuesday. "
+            "Valdoria had expelled three Ostrian diplomats in June 2019.")
+    events = code(coder, text)
+    assert [(e["event"], e["date"]) for e in events] == [("SANCTION", "2024-03-12")]
+    # without a publication date nothing can be told to be history
+    assert len(code(coder, text, published=None)) == 2

@@ -7,7 +7,7 @@ import datetime as dt
 
 import pytest
 
-from whodid.code.dates import date_for_event, find_dates, resolve_expression
+from whodid.code.dates import date_for_event, find_dates, history, resolve_expression
 from whodid.records import DateInfo
 
 PUB = dt.date(2023, 1, 30)  # a Monday
@@ -204,3 +204,21 @@ def test_modal_may_is_not_a_month(nlp) -> None:
     sent, trigger = parse(nlp, "Protesters may return with 300 supporters.", "return")
     assert find_dates(sent, PUB) == []
     assert date_for_event(sent, trigger, PUB).precision == "publication"
+
+
+def test_history_is_an_act_dated_over_a_year_before_publication(nlp) -> None:
+    sent, trigger = parse(nlp, "Navy commandos seized a cargo ship in March 2020.", "seized")
+    old = history(sent, trigger, PUB)
+    assert old is not None and (old.date, old.precision) == ("2020-03", "month")
+    sent, trigger = parse(nlp, "Navy commandos seized a cargo ship in March 2022.", "seized")
+    assert history(sent, trigger, PUB) is None  # ten months: news, not history
+    sent, trigger = parse(nlp, "Navy commandos seized a cargo ship in 2022.", "seized")
+    assert history(sent, trigger, PUB) is None  # the year may mean December 2022
+    assert history(sent, trigger, None) is None  # nothing to measure against
+
+
+def test_the_start_of_a_period_or_another_thing_s_date_is_not_the_act_s(nlp) -> None:
+    sent, trigger = parse(nlp, "The militia has shelled the valley since 2015.", "shelled")
+    assert history(sent, trigger, PUB) is None
+    sent, trigger = parse(nlp, "The minister suspended the Harbour Accord of 1998.", "suspended")
+    assert history(sent, trigger, PUB) is None

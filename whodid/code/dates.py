@@ -24,7 +24,7 @@ if TYPE_CHECKING:
     from dateparser.date import DateDataParser
     from spacy.tokens import Span, Token
 
-__all__ = ["date_for_event", "find_dates", "resolve_expression"]
+__all__ = ["date_for_event", "find_dates", "history", "resolve_expression"]
 
 # --------------------------------------------------------------------------- vocabulary
 
@@ -431,29 +431,37 @@ def _clauses_above(verb: int, sent: Span) -> list[tuple[int, str]]:
 
 def _attached(
     dates: list[tuple[Span, DateInfo]], sent: Span, trigger: Token
-) -> tuple[DateInfo, str] | None:
-    """The expression syntactically attached to the trigger or its clauses, if any."""
+) -> tuple[DateInfo, str, bool] | None:
+    """The expression syntactically attached to the trigger or its clauses, if any, and
+    whether it dates the act itself: on the trigger or its clause's verb with no other
+    noun between ("in 2018" in "criticised the response to protests in 2018" dates the
+    protests)."""
     trig_verb = _up_to_verb(trigger, sent)[-1]
     above = _clauses_above(trig_verb, sent)
     above_verbs = [v for v, _ in above]
-    best: tuple[int, int, DateInfo, str] | None = None
+    best: tuple[int, int, DateInfo, str, bool] | None = None
     for span, info in dates:
         root = span.root
         path = _up_to_verb(root.head, sent) if root.head.i != root.i else [root.i]
         verb = path[-1]
         if trigger.i in path:
             rank, how = 0, f"attached to trigger '{trigger.text}'"
+            between = path[:path.index(trigger.i)]
         elif verb == trig_verb:
             rank, how = 1, f"attached to the trigger's clause ('{sent.doc[verb].text}')"
+            between = path[:-1]
         elif verb in above_verbs:
             rank = 2 + above_verbs.index(verb)
             how = f"attached to {above[rank - 2][1]} ('{sent.doc[verb].text}')"
+            between = None
         else:
             continue
+        direct = between is not None and not any(
+            sent.doc[i].pos_ in ("NOUN", "PROPN") for i in between)
         dist = min(abs(i - trigger.i) for i in range(span.start, span.end))
         if best is None or (rank, dist) < best[:2]:
-            best = (rank, dist, info, how)
-    return None if best is None else (best[2], best[3])
+            best = (rank, dist, info, how, direct)
+    return None if best is None else best[2:]
 
 
 def date_for_event(sent: Span, trigger: Token, published: dt.date | str | None) -> DateInfo:
@@ -465,7 +473,8 @@ def date_for_event(sent: Span, trigger: Token, published: dt.date | str | None) 
     """
     pub = _parse_published(published)
     dates = find_dates(sent, pub)
-    chosen = _attached(dates, sent, trigger) if dates else None
+    attached = _attached(dates, sent, trigger) if dates else None
+    chosen = attached[:2] if attached else None
     if chosen is None and len(dates) == 1:
         chosen = dates[0][1], "only date in sentence"
     if chosen is not None:
@@ -479,3 +488,39 @@ def date_for_event(sent: Span, trigger: Token, published: dt.date | str | None) 
     if pub is None:
         return DateInfo(None, None, "unknown", why=f"{reason}; no publication date")
     return DateInfo(pub.isoformat(), None, "publication", why=f"{reason}; publication date")
+
+
+def _last_day(info: DateInfo) -> dt.date | None:
+    """The last day the resolved date can mean ("2014" → 2014-12-31), or None."""
+    if info.date is None or info.precision not in ("day", "week", "month", "year"):
+        return None
+    try:
+        if info.precision == "year":
+            return dt.date(int(info.date[:4]), 12, 31)
+        if info.precision == "month":
+            year, month = int(info.date[:4]), int(info.date[5:7])
+            return dt.date(year, month, calendar.monthrange(year, month)[1])
+        return dt.date.fromisoformat(info.date[:10]) + dt.timedelta(
+            days=6 if info.precision == "week" else 0)
+    except ValueError:
+        return None
+
+
+def history(sent: Span, trigger: Token, published: dt.date | str | None) -> DateInfo | None:
+    """The date that makes the act at `trigger` history, more than a year before
+    publication (CODEBOOK.md §7: background, not an event), else None. A period's start
+    ("since 2014", "the first since 2019") dates the period, not the act."""
+    pub = _parse_published(published)
+    if pub is None:
+        return None
+    found = find_dates(sent, pub)
+    attached = _attached(found, sent, trigger) if found else None
+    if attached is None or not attached[2]:
+        return None
+    info = attached[0]
+    last = _last_day(info)
+    if last is None or (pub - last).days <= 365:
+        return None
+    if re.match(r"since\b", (info.text or "").strip(), re.IGNORECASE):
+        return None
+    return info

@@ -4,7 +4,7 @@ only background, its own status (whodid.code.status), recoded by its actor and i
 
 from __future__ import annotations
 
-from whodid.code import roles, status
+from whodid.code import dates, roles, status
 from whodid.code.candidate import Candidate
 from whodid.code.context import SentenceContext
 
@@ -19,6 +19,11 @@ def finish(cand: Candidate, ctx: SentenceContext) -> None:
     if tok.dep_ == "acl" and tok.tag_ == "VBN" and cand.match.entry.pos == "verb":
         # "property seized by government forces": an act named only to describe a thing
         cand.dropped = "background: participle modifying a noun"
+        return
+    published = ctx.document.published if ctx.document else None
+    old = dates.history(ctx.sent, tok, published) if published else None
+    if old is not None:
+        cand.dropped = f"background: '{old.text}' is more than a year before publication"
         return
     if not cand.actors:
         cand.dropped = NO_ACTOR

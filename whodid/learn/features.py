@@ -139,16 +139,18 @@ _MARKER_DEPS = {"aux", "auxpass", "neg", "mark", "prep", "det", "amod", "advmod"
 _ARGUMENT_DEPS = {"nsubj", "nsubjpass", "dobj", "agent", "poss", "compound"}
 
 
-def candidate_features(v: SentenceView, k: int, event: str, rule: RuleEvent | None
-                       ) -> list[str]:
+def candidate_features(v: SentenceView, k: int, event: str, rule: RuleEvent | None,
+                       p_type: float) -> list[str]:
     """Features for "does the sentence report an event of this type at this trigger": the
-    trigger word in its syntax, whether the rules kept it and what they made of it, and
-    which other events they found in the sentence."""
+    trigger word in its syntax and tense, whether the rules kept it and what they made of
+    it, which other events they found in the sentence, and how likely the sentence model
+    (`p_type`, which reads every word) finds the type in the sentence."""
     toks = v.toks
     a = toks[k]
     kept = rule is not None
     t = f"t={event}"
     f = [t, f"kept={kept}", f"w={a.lemma}", f"{t}|w={a.lemma}", f"{t}|pos={a.pos}",
+         f"{t}|tag={a.tag}",
          f"{t}|dep={a.dep}", f"{t}|kept={kept}", f"{t}|w={a.lemma}|kept={kept}",
          f"{t}|number={_bucket(v.number, (0, 1, 3, 8))}", f"{t}|rules={len(v.rules)}"]
     if rule is not None:
@@ -173,6 +175,13 @@ def candidate_features(v: SentenceView, k: int, event: str, rule: RuleEvent | No
     f.append(f"{t}|coded={_bucket(coded, (0, 1, 2, 3))}")
     if any(x.text in ('"', "“", "”") for x in toks):
         f.append(f"{t}|quote")
+    if not kept:
+        # only for what the rules set aside: weighed for the rules' own events too, it
+        # dropped real ones that the sentence model misses (docs/learned.md)
+        tenth = f"p={min(int(p_type * 10), 9)}"
+        f += [tenth, f"{t}|{tenth}"]
+    if any(x.ent == "DATE" and len(x.text) == 4 and x.text.isdigit() for x in toks):
+        f.append(f"{t}|year")  # a year named: often history given as background
     return f
 
 

@@ -10,9 +10,10 @@ from collections.abc import Callable
 import numpy as np
 from spacy.tokens import Span, Token
 
+from whodid.code import dates
 from whodid.code.candidate import Candidate
 from whodid.code.context import SentenceContext
-from whodid.code.finish import NO_ACTOR
+from whodid.code.finish import NO_ACTOR, recode_by_status
 from whodid.code.pipeline import register_stage
 from whodid.learn.features import (
     Mention,
@@ -166,14 +167,15 @@ def apply(model: EventModel, ctx: SentenceContext, cands: list[Candidate]) -> li
             cand.dropped = f"model: {cand.event} {p:.2f} in this sentence"
             continue
         rule = _rule(cand, ctx.sent)
-        pc = _candidate_p(model, view, rule.trigger, cand.event, rule)
+        pc = _candidate_p(model, view, rule.trigger, cand.event, rule, p)
         if pc < verify:
             cand.dropped = f"model: '{cand.token.text}' reports no {cand.event} here {pc:.2f}"
             continue
         live_types.add(cand.event)
         _participants(model, ctx, view, entities, cand, rule.trigger, rule)
         cand.confidence = calibrated(model, p)
-    live_types |= _revive(model, ctx, view, entities, cands, live_types)
+    live_types |= _revive(model, ctx, view, entities, cands, live_types,
+                          dict(zip(labels, probs)))
     out = list(cands)
     # beside the rules' own events a sentence rarely holds another: a higher bar there
     add = model.settings["add"]
@@ -186,6 +188,7 @@ def apply(model: EventModel, ctx: SentenceContext, cands: list[Candidate]) -> li
     # a sentence of several clauses, each with its own subject, has room for several acts:
     # beside the rules' events, one resting on the verb of another clause needs less
     clause_verbs = _clause_verbs(view)
+    taken = set(live_types)  # the types the sentence has, with those added below
     clause_bar = add
     if live_types and len(clause_verbs) >= 2:
         clause_bar = min(add, model.settings.get("add_beside_clause", add))
@@ -209,8 +212,9 @@ def apply(model: EventModel, ctx: SentenceContext, cands: list[Candidate]) -> li
             token, event, mode_for(model, event, view.toks[k].lemma), source="model",
             why=f"model: trigger '{token.text}' -> {event} {p:.2f}")
         cand.confidence = calibrated(model, p)
-        if _complete(model, ctx, view, entities, cand, k):
+        if _complete(model, ctx, view, entities, cand, k, taken):
             out.append(cand)
+            taken.add(cand.event)
     return out
 
 
@@ -221,12 +225,13 @@ def _clause_verbs(view: SentenceView) -> set[int]:
 
 
 def _candidate_p(model: EventModel, view: SentenceView, k: int, event: str,
-                 rule: RuleEvent | None) -> float:
-    return float(model.candidates.proba(candidate_features(view, k, event, rule))[0])
+                 rule: RuleEvent | None, p_type: float) -> float:
+    return float(model.candidates.proba(candidate_features(view, k, event, rule, p_type))[0])
 
 
 def _revive(model: EventModel, ctx: SentenceContext, view: SentenceView,
-            entities: list[Entity], cands: list[Candidate], live_types: set[str]) -> set[str]:
+            entities: list[Entity], cands: list[Candidate], live_types: set[str],
+            p_types: dict[str, float]) -> set[str]:
     """Bring back the lexicon's triggers the rules set aside where the candidate model is
     sure they report an event (one per type, of a type the sentence does not have yet; a
     higher bar beside the rules' own events, as for added events). Returns the types
@@ -243,7 +248,8 @@ def _revive(model: EventModel, ctx: SentenceContext, view: SentenceView,
             # a topic, a background participle or a merged twin is the rules' reading of
             # the syntax, which the model overruled more often wrongly than rightly
             continue
-        pc = _candidate_p(model, view, cand.token.i - ctx.sent.start, cand.event, None)
+        pc = _candidate_p(model, view, cand.token.i - ctx.sent.start, cand.event, None,
+                          p_types[cand.event])
         if pc > bar and pc > best.get(cand.event, (0.0, cand))[0]:
             best[cand.event] = (pc, cand)
     revived = set()
@@ -252,15 +258,22 @@ def _revive(model: EventModel, ctx: SentenceContext, view: SentenceView,
         cand.why.append(f"model: '{cand.token.text}' -> {event} {pc:.2f} "
                         f"(the rules had set it aside: {reason})")
         cand.confidence = calibrated(model, pc)
-        if _complete(model, ctx, view, entities, cand, cand.token.i - ctx.sent.start):
-            revived.add(event)
+        if _complete(model, ctx, view, entities, cand, cand.token.i - ctx.sent.start,
+                     live_types | revived):
+            revived.add(cand.event)
     return revived
 
 
 def _complete(model: EventModel, ctx: SentenceContext, view: SentenceView,
-              entities: list[Entity], cand: Candidate, k: int) -> bool:
-    """Participants and status of an event the model brings in; False (and the candidate
-    dropped) when no coded mention can be its actor."""
+              entities: list[Entity], cand: Candidate, k: int, taken: set[str]) -> bool:
+    """Participants, status and the codebook's recoding by status of an event the model
+    brings in; False (and the candidate dropped) when it is history, when no coded mention
+    can be its actor, or when recoded it is of a type the sentence has (`taken`)."""
+    published = ctx.document.published if ctx.document else None
+    old = dates.history(ctx.sent, cand.token, published) if published else None
+    if old is not None:  # the rules' own test (finish)
+        cand.dropped = f"background: '{old.text}' is more than a year before publication"
+        return False
     _participants(model, ctx, view, entities, cand, k, None)
     if not cand.actors:
         cand.dropped = "model: no coded actor"
@@ -268,6 +281,13 @@ def _complete(model: EventModel, ctx: SentenceContext, view: SentenceView,
     status_p = model.status.proba(status_features(view, k, cand.event))
     cand.status = model.status.labels[int(np.argmax(status_p))]
     cand.why.append(f"status: model {cand.status} {float(status_p.max()):.2f}")
+    if ctx.lexicon.types[cand.event].quad == 4:
+        # "will expel" is a threat, as for the rules' events; a cooperative act the model
+        # reads as future stays (made AGREE, it cost PETRARCH-2 two events and news_dev)
+        recode_by_status(cand, ctx)
+    if cand.event in taken:
+        cand.dropped = f"model: recoded {cand.event}, which the sentence has"
+        return False
     return True
 
 
