@@ -511,16 +511,9 @@ def history(sent: Span, trigger: Token, published: dt.date | str | None) -> Date
     publication (CODEBOOK.md §7: background, not an event), else None. A period's start
     ("since 2014", "the first since 2019") dates the period, not the act."""
     pub = _parse_published(published)
-    if pub is None:
-        return None
-    found = find_dates(sent, pub)
+    found = find_dates(sent, pub) if pub else []
     attached = _attached(found, sent, trigger) if found else None
-    if attached is None or not attached[2]:
+    if attached is None or not attached[2] or (attached[0].text or "").lower().startswith("since "):
         return None
-    info = attached[0]
-    last = _last_day(info)
-    if last is None or (pub - last).days <= 365:
-        return None
-    if re.match(r"since\b", (info.text or "").strip(), re.IGNORECASE):
-        return None
-    return info
+    last = _last_day(attached[0])
+    return attached[0] if last is not None and (pub - last).days > 365 else None
