@@ -20,10 +20,7 @@ def finish(cand: Candidate, ctx: SentenceContext) -> None:
         # "property seized by government forces": an act named only to describe a thing
         cand.dropped = "background: participle modifying a noun"
         return
-    published = ctx.document.published if ctx.document else None
-    old = dates.history(ctx.sent, tok, published) if published else None
-    if old is not None:
-        cand.dropped = f"background: '{old.text}' is more than a year before publication"
+    if set_aside_as_history(cand, ctx):
         return
     if not cand.actors:
         cand.dropped = NO_ACTOR
@@ -40,6 +37,15 @@ def finish(cand: Candidate, ctx: SentenceContext) -> None:
     if not cand.committed:
         recode_by_status(cand, ctx)
     cand.confidence = confidence(cand)
+
+
+def set_aside_as_history(cand: Candidate, ctx: SentenceContext) -> bool:
+    """Drop the candidate if its own date is more than a year before publication
+    (CODEBOOK.md §7: history given as background is no event); True if dropped."""
+    old = dates.history(ctx.sent, cand.token, ctx.document.published if ctx.document else None)
+    if old is not None:
+        cand.dropped = f"background: '{old.text}' is more than a year before publication"
+    return old is not None
 
 
 def confidence(cand: Candidate) -> float:

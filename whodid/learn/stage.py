@@ -10,10 +10,9 @@ from collections.abc import Callable
 import numpy as np
 from spacy.tokens import Span, Token
 
-from whodid.code import dates
 from whodid.code.candidate import Candidate
 from whodid.code.context import SentenceContext
-from whodid.code.finish import NO_ACTOR, recode_by_status
+from whodid.code.finish import NO_ACTOR, recode_by_status, set_aside_as_history
 from whodid.code.pipeline import register_stage
 from whodid.learn.features import (
     Mention,
@@ -269,10 +268,7 @@ def _complete(model: EventModel, ctx: SentenceContext, view: SentenceView,
     """Participants, status and the codebook's recoding by status of an event the model
     brings in; False (and the candidate dropped) when it is history, when no coded mention
     can be its actor, or when recoded it is of a type the sentence has (`taken`)."""
-    published = ctx.document.published if ctx.document else None
-    old = dates.history(ctx.sent, cand.token, published) if published else None
-    if old is not None:  # the rules' own test (finish)
-        cand.dropped = f"background: '{old.text}' is more than a year before publication"
+    if set_aside_as_history(cand, ctx):  # the rules' own test
         return False
     _participants(model, ctx, view, entities, cand, k, None)
     if not cand.actors:

@@ -194,12 +194,13 @@ def _type_rows(examples: list[Example], labels: list[str]) -> tuple[list[list[st
     return rows, np.array(ys)
 
 
-def _held_out_types(examples: list[Example], labels: list[str], settings: dict[str, float],
-                    folds: int = 3) -> np.ndarray:
-    """Each sentence's type probabilities (in `_type_rows` order) from a sentence model
-    fitted without its article (folds by article): the candidate model learns to weigh the
-    sentence model as it will find it on unseen text, not as it fits its own training."""
-    rows, ys = _type_rows(examples, labels)
+def _held_out_types(examples: list[Example], rows: list[list[str]], ys: np.ndarray,
+                    labels: list[str], settings: dict[str, float], folds: int = 3
+                    ) -> np.ndarray:
+    """Each sentence's type probabilities (`rows` and `ys` from `_type_rows`) from a
+    sentence model fitted without its article (folds by article): the candidate model
+    learns to weigh the sentence model as it will find it on unseen text, not as it fits
+    its own training."""
     article = np.repeat(np.arange(len(examples)), [len(ex.views) for ex in examples])
     out = np.zeros(ys.shape, np.float64)
     for j in range(folds):
@@ -219,7 +220,7 @@ def fit(examples: list[Example], settings: dict[str, float] | None = None) -> Ev
     labels = list(load_ontology())  # the event types, in the ontology's order
     rows, ys = _type_rows(examples, labels)
     types = _fit(rows, ys, labels, C, min_count=settings["min_count"])
-    held_out = iter(_held_out_types(examples, labels, settings))
+    held_out = iter(_held_out_types(examples, rows, ys, labels, settings))
     cand_rows, cand_ys = [], []
     for ex in examples:
         gold = _gold_types(ex)
