@@ -10,6 +10,7 @@ from collections.abc import Callable
 import numpy as np
 from spacy.tokens import Span, Token
 
+from whodid.code import roles
 from whodid.code.candidate import Candidate
 from whodid.code.context import SentenceContext
 from whodid.code.finish import NO_ACTOR, recode_by_status, set_aside_as_history
@@ -172,6 +173,7 @@ def apply(model: EventModel, ctx: SentenceContext, cands: list[Candidate]) -> li
             continue
         live_types.add(cand.event)
         _participants(model, ctx, view, entities, cand, rule.trigger, rule)
+        _restatus(model, ctx, view, cand, rule.trigger)
         cand.confidence = calibrated(model, p)
     live_types |= _revive(model, ctx, view, entities, cands, live_types,
                           dict(zip(labels, probs)))
@@ -285,6 +287,31 @@ def _complete(model: EventModel, ctx: SentenceContext, view: SentenceView,
         cand.dropped = f"model: recoded {cand.event}, which the sentence has"
         return False
     return True
+
+
+def _restatus(model: EventModel, ctx: SentenceContext, view: SentenceView, cand: Candidate,
+              k: int) -> None:
+    """The status model's word on a rule event's status, taken when it is sure of another
+    (`restatus`): the annotators' status follows who tells of the act ("rights groups
+    said authorities arrested ..." is alleged), which the rules read only through an
+    accusation or a denial. An act of material conflict it would make future or
+    conditional keeps the rules' status: the codebook codes that as a threat, a change of
+    type this decision does not make."""
+    bar = model.settings.get("restatus", 1.0)
+    if bar >= 1.0:
+        return
+    status_p = model.status.proba(status_features(view, k, cand.event))
+    best = model.status.labels[int(np.argmax(status_p))]
+    if best == cand.status or float(status_p.max()) < bar:
+        return
+    if best in ("future", "hypothetical") and ctx.lexicon.types[cand.event].quad == 4:
+        return
+    if best in ("alleged", "denied") and cand.status not in ("alleged", "denied"):
+        verb = roles.speech_verb(cand.token, ctx.lexicon.speech_verbs)
+        cand.claimant = ctx.resolve(roles.subject_heads(verb)) if verb is not None else []
+    cand.why.append(f"status: model {best} {float(status_p.max()):.2f} "
+                    f"(the rules: {cand.status})")
+    cand.status = best
 
 
 def _participants(model: EventModel, ctx: SentenceContext, view: SentenceView,

@@ -59,11 +59,12 @@ AFTER = "merge"
 # candidate model gives less than `verify` (the sentence-level `drop` is off); revives a
 # trigger the rules set aside for want of an actor above `revive`, or `revive_beside` in a
 # sentence that has events; overrides the rules' participants only when surer by `margin`;
-# and replaces an actor the rules could not code at `replace_uncoded` (a group named by its
-# kind, "rebels", at `replace_uncoded_group`).
+# replaces an actor the rules could not code at `replace_uncoded` (a group named by its
+# kind, "rebels", at `replace_uncoded_group`); and takes the status model's status for a
+# rule event where it is surer than `restatus`.
 SETTINGS = {"add": 0.4, "add_beside": 0.8, "add_beside_clause": 0.6, "drop": 0.0,
             "verify": 0.2, "revive": 0.5, "revive_beside": 0.8, "margin": 0.3,
-            "replace_uncoded": 0.15, "replace_uncoded_group": 0.5, "C": 1.0,
+            "replace_uncoded": 0.15, "replace_uncoded_group": 0.5, "restatus": 0.5, "C": 1.0,
             "C_candidates": 0.5, "min_count": 2}
 
 
