@@ -55,6 +55,26 @@ def stand_off(article: dict[str, Any], annotated: dict[str, Any], source: str
     return {"id": article["id"], "source": source, "sentences": sentences, "events": events}
 
 
+def add_triggers(docs: list[dict[str, Any]], folder: Path = FOLDER / "triggers") -> int:
+    """Give the events of gold documents (news_train, news_dev) the trigger offsets kept
+    stand-off in `folder` (one line per document: its id and, per event index, the
+    trigger's character offsets or nulls), as `event["trigger"]`; returns how many got
+    one. The gold sets code events by sentence; the triggers were marked afterwards, by
+    reading each sentence for the word that carries each coded event."""
+    by_id = {d["id"]: d for d in docs}
+    found = 0
+    for path in sorted(folder.glob("*.jsonl")):
+        for line in path.read_text("utf-8").splitlines():
+            row = json.loads(line)
+            doc = by_id.get(row["id"])
+            if doc is None:
+                continue
+            for k, start, end in row["triggers"]:
+                doc["events"][k]["trigger"] = {"start": start, "end": end}
+                found += start is not None
+    return found
+
+
 def load(path: Path, shared: Path) -> list[dict[str, Any]]:
     """Gold-format documents (as the scorer reads them) from a stand-off file, with the
     texts from `shared`; spans get their text back from the offsets."""

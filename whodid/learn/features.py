@@ -185,6 +185,47 @@ def candidate_features(v: SentenceView, k: int, event: str, rule: RuleEvent | No
     return f
 
 
+# The parts of speech a trigger has: the verb ("shelled"), the event noun ("talks") or the
+# characterisation ("illegal").
+TRIGGER_POS = {"VERB", "NOUN", "ADJ"}
+_TRIGGER_ARGS = {"dobj", "nsubj", "nsubjpass", "attr", "xcomp", "ccomp", "compound", "amod",
+                 "prt", "agent", "dative"}
+
+
+def trigger_features(v: SentenceView, k: int) -> list[str]:
+    """Features for "which event type does this word carry, if any": the word, its tense,
+    its place in the syntax, its arguments' words and entity types, its markers, its
+    neighbours, and what the lexicon and the rules made of it."""
+    toks = v.toks
+    a = toks[k]
+    f = [f"w={a.lemma}", f"p={a.pos}", f"wp={a.lemma}|{a.pos}", f"tag={a.tag}", f"d={a.dep}",
+         f"wd={a.lemma}|{a.dep}"]
+    if a.head != k:
+        h = toks[a.head].lemma
+        f += [f"h={h}", f"dh={a.dep}|{h}", f"wh={a.lemma}|{h}"]
+    else:
+        f.append("root")
+    for c in v.children[k]:
+        ct = toks[c]
+        if ct.dep in _TRIGGER_ARGS:
+            f += [f"c={ct.dep}|{ct.lemma}", f"wc={a.lemma}|{ct.dep}|{ct.lemma}"]
+            if ct.ent:
+                f.append(f"ce={ct.dep}|{ct.ent}")
+        elif ct.dep == "prep":
+            f += [f"c=prep|{ct.lemma}", f"wc={a.lemma}|prep|{ct.lemma}"]
+        elif ct.dep in ("aux", "auxpass", "neg", "mark", "det", "advmod"):
+            f.append(f"m={ct.dep}|{ct.lemma}")
+    if k > 0:
+        f.append(f"l1={toks[k - 1].lemma}")
+    if k + 1 < len(toks):
+        f.append(f"r1={toks[k + 1].lemma}")
+    f += [f"lex={event}" for j, event in v.lexicon if j == k]
+    for r in v.rules:
+        if r.trigger == k:
+            f += [f"rule={r.event}", f"rule={r.event}|{r.status}"]
+    return f
+
+
 def _path_up(v: SentenceView, k: int, top: int, limit: int = 4) -> str | None:
     """The dependency labels from token k up to its ancestor `top`, or None."""
     labels = []

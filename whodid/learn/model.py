@@ -13,7 +13,7 @@ import numpy as np
 SHIPPED = Path(__file__).resolve().parent / "weights" / "events.npz"
 
 
-PARTS = ("types", "actor", "recipient", "status", "candidates")
+PARTS = ("types", "actor", "recipient", "status", "candidates", "triggers")
 CHOICE = "choice"  # the label of a model that scores rows against each other (`Linear.choice`)
 
 
@@ -76,6 +76,7 @@ class EventModel:
     recipient: Linear
     status: Linear
     candidates: Linear
+    triggers: Linear
     modes: dict[str, str | None]
     settings: dict[str, float]
 

@@ -16,6 +16,7 @@ from whodid.code.context import SentenceContext
 from whodid.code.finish import NO_ACTOR, recode_by_status, set_aside_as_history
 from whodid.code.pipeline import register_stage
 from whodid.learn.features import (
+    TRIGGER_POS,
     Mention,
     RuleEvent,
     SentenceView,
@@ -23,6 +24,7 @@ from whodid.learn.features import (
     candidate_features,
     mention_features,
     sentence_features,
+    trigger_features,
 )
 from whodid.learn.model import EventModel, load_model
 from whodid.learn.views import MentionTracker, tokens
@@ -158,6 +160,7 @@ def apply(model: EventModel, ctx: SentenceContext, cands: list[Candidate]) -> li
     labels = model.types.labels
     index = {t: i for i, t in enumerate(labels)}
     keep, verify = model.settings["drop"], model.settings.get("verify", 0.0)
+    words = _Words(model, view)
     live_types = set()
     for cand in cands:
         if not cand.live or cand.event not in index:
@@ -193,11 +196,14 @@ def apply(model: EventModel, ctx: SentenceContext, cands: list[Candidate]) -> li
     clause_bar = add
     if live_types and len(clause_verbs) >= 2:
         clause_bar = min(add, model.settings.get("add_beside_clause", add))
+    p_add, at = words.with_sentence(probs)
     for label, event in enumerate(labels):
-        p = float(probs[label])
+        p = float(p_add[label])
         if p <= clause_bar or event in live_types:
             continue
-        k, weight = anchor_weight(model, view, label)
+        # the event's word: the trigger model's best, else the word weighing most for the type
+        k, weight = (int(at[label]), np.inf) if at is not None else anchor_weight(
+            model, view, label)
         token = ctx.sent[k]
         if p <= add and k not in clause_verbs:
             continue
@@ -217,6 +223,30 @@ def apply(model: EventModel, ctx: SentenceContext, cands: list[Candidate]) -> li
             out.append(cand)
             taken.add(cand.event)
     return out
+
+
+class _Words:
+    """The trigger model's probabilities for the words of a sentence, each computed once."""
+
+    def __init__(self, model: EventModel, view: SentenceView) -> None:
+        self.model, self.view = model, view
+        self.probs: dict[int, np.ndarray] = {}
+
+    def at(self, k: int) -> np.ndarray:
+        if k not in self.probs:
+            self.probs[k] = self.model.triggers.proba(trigger_features(self.view, k))
+        return self.probs[k]
+
+    def with_sentence(self, probs: np.ndarray) -> tuple[np.ndarray, np.ndarray | None]:
+        """The sentence's type probabilities for adding events: the sentence model's
+        averaged with the trigger model's best word for each type (weight `tokens`), and
+        that word for each type (None when no word of the sentence can be a trigger)."""
+        w = self.model.settings.get("tokens", 0.0)
+        ks = [k for k, t in enumerate(self.view.toks) if t.pos in TRIGGER_POS]
+        if not w or not ks:
+            return probs, None
+        p_tok = np.array([self.at(k) for k in ks])
+        return (1 - w) * probs + w * p_tok.max(axis=0), np.array(ks)[p_tok.argmax(axis=0)]
 
 
 def _clause_verbs(view: SentenceView) -> set[int]:
@@ -294,11 +324,12 @@ def _restatus(model: EventModel, ctx: SentenceContext, view: SentenceView, cand:
     """The status model's word on a rule event's status, taken when it is sure of another
     (`restatus`): the annotators' status follows who tells of the act ("rights groups
     said authorities arrested ..." is alleged), which the rules read only through an
-    accusation or a denial. An act of material conflict it would make future or
-    conditional keeps the rules' status: the codebook codes that as a threat, a change of
-    type this decision does not make."""
+    accusation or a denial. What the rules read from an accusation or a denial around the
+    act (alleged, denied) stays: that is the syntax, not a guess. An act of material
+    conflict it would make future or conditional keeps the rules' status: the codebook
+    codes that as a threat, a change of type this decision does not make."""
     bar = model.settings.get("restatus", 1.0)
-    if bar >= 1.0:
+    if bar >= 1.0 or cand.status in ("alleged", "denied"):
         return
     status_p = model.status.proba(status_features(view, k, cand.event))
     best = model.status.labels[int(np.argmax(status_p))]
@@ -306,7 +337,7 @@ def _restatus(model: EventModel, ctx: SentenceContext, view: SentenceView, cand:
         return
     if best in ("future", "hypothetical") and ctx.lexicon.types[cand.event].quad == 4:
         return
-    if best in ("alleged", "denied") and cand.status not in ("alleged", "denied"):
+    if best in ("alleged", "denied"):
         verb = roles.speech_verb(cand.token, ctx.lexicon.speech_verbs)
         cand.claimant = ctx.resolve(roles.subject_heads(verb)) if verb is not None else []
     cand.why.append(f"status: model {best} {float(status_p.max()):.2f} "

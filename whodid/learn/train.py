@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from bisect import bisect_right
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -30,12 +31,14 @@ from whodid.code.lexicon import load_ontology
 from whodid.code.pipeline import RULE_STAGES
 from whodid.learn import annotations
 from whodid.learn.features import (
+    TRIGGER_POS,
     SentenceView,
     actor_side,
     candidate_features,
     candidate_units,
     mention_features,
     sentence_features,
+    trigger_features,
 )
 from whodid.learn.model import CHOICE, SHIPPED, EventModel, Linear
 from whodid.learn.stage import anchor, apply, collector, status_features
@@ -53,6 +56,7 @@ AFTER = "merge"
 # Decision thresholds, chosen on news_dev (cross-validated) under the condition that the
 # textbook sets (PLOVER, PETRARCH-2, ConfliBERT, the demo article) lose nothing against the
 # rules alone (docs/learned.md): the model adds events by the sentence's type probability
+# (the sentence model's, averaged with weight `tokens` with the trigger model's best word's)
 # above `add` where the rules found none, and above `add_beside` beside them (there only at
 # a verb that is no rule event's trigger), or `add_beside_clause` at the verb of a clause of
 # its own in a sentence of two clauses or more; drops a rule event whose trigger the
@@ -62,10 +66,10 @@ AFTER = "merge"
 # replaces an actor the rules could not code at `replace_uncoded` (a group named by its
 # kind, "rebels", at `replace_uncoded_group`); and takes the status model's status for a
 # rule event where it is surer than `restatus`.
-SETTINGS = {"add": 0.4, "add_beside": 0.8, "add_beside_clause": 0.6, "drop": 0.0,
+SETTINGS = {"add": 0.3, "add_beside": 0.7, "add_beside_clause": 0.5, "drop": 0.0,
             "verify": 0.2, "revive": 0.5, "revive_beside": 0.8, "margin": 0.3,
             "replace_uncoded": 0.15, "replace_uncoded_group": 0.5, "restatus": 0.5, "C": 1.0,
-            "C_candidates": 0.5, "min_count": 2}
+            "C_candidates": 0.5, "C_triggers": 0.5, "tokens": 0.5, "min_count": 2}
 
 
 @dataclass
@@ -195,6 +199,42 @@ def _type_rows(examples: list[Example], labels: list[str]) -> tuple[list[list[st
     return rows, np.array(ys)
 
 
+def _trigger_tokens(ex: Example) -> tuple[dict[tuple[int, int], set[str]], set[int]]:
+    """(sentence, token) of each gold event's marked trigger (the head of its span) and the
+    types it carries; and the gold sentences holding an event with no trigger marked."""
+    sents = list(ex.parsed.sents)
+    starts = [s.start for s in sents]
+    out: dict[tuple[int, int], set[str]] = defaultdict(set)
+    unmarked: set[int] = set()
+    for e in ex.doc["events"]:
+        t = e.get("trigger") or {}
+        span = None if t.get("start") is None else ex.parsed.char_span(
+            t["start"], t["end"], alignment_mode="expand")
+        if span is None:
+            unmarked.add(e.get("s") or 0)
+            continue
+        j = bisect_right(starts, span.root.i) - 1
+        out[(j, span.root.i - starts[j])].add(e["event"])
+    return out, unmarked
+
+
+def _trigger_rows(examples: list[Example], labels: list[str]
+                  ) -> tuple[list[list[str]], np.ndarray]:
+    """The trigger model's rows: every word of a trigger's part of speech in the sentences
+    whose events all have their trigger marked, labelled with the types it carries."""
+    rows, ys = [], []
+    for ex in examples:
+        marked, unmarked = _trigger_tokens(ex)
+        for j, (view, s) in enumerate(ex.views):
+            if s in unmarked:
+                continue  # a word there may carry an event nobody marked
+            for k, tok in enumerate(view.toks):
+                if tok.pos in TRIGGER_POS or (j, k) in marked:
+                    rows.append(trigger_features(view, k))
+                    ys.append([t in marked.get((j, k), ()) for t in labels])
+    return rows, np.array(ys)
+
+
 def _held_out_types(examples: list[Example], rows: list[list[str]], ys: np.ndarray,
                     labels: list[str], settings: dict[str, float], folds: int = 3
                     ) -> np.ndarray:
@@ -232,7 +272,10 @@ def fit(examples: list[Example], settings: dict[str, float] | None = None) -> Ev
                 cand_ys.append([t in gold[s]])
     candidates = _fit(cand_rows, np.array(cand_ys), ["event"], settings["C_candidates"],
                       min_count=settings["min_count"])
-    shell = EventModel(types, types, types, types, candidates, {}, settings)
+    trigger_rows, trigger_ys = _trigger_rows(examples, labels)
+    triggers = _fit(trigger_rows, trigger_ys, labels, settings["C_triggers"],
+                    min_count=settings["min_count"])
+    shell = EventModel(types, types, types, types, candidates, triggers, {}, settings)
     arg_rows, y_actor, st_rows, st_y = [], [], [], []
     recipients: list[tuple[list[list[str]], list[bool]]] = []  # one group per gold event
     modes: dict[str, Counter[str]] = defaultdict(Counter)
@@ -265,7 +308,8 @@ def fit(examples: list[Example], settings: dict[str, float] | None = None) -> Ev
     status = _fit(st_rows, np.array(st_y), [], C, softmax=True)
     mode_table = {key: (None if c.most_common(1)[0][0] == "None" else c.most_common(1)[0][0])
                   for key, c in sorted(modes.items())}
-    return EventModel(types, actor, recipient, status, candidates, mode_table, settings)
+    return EventModel(types, actor, recipient, status, candidates, triggers, mode_table,
+                      settings)
 
 
 def code_with(model: EventModel | None, coder: Coder, ex: Example) -> list[dict[str, Any]]:
@@ -333,9 +377,12 @@ def load_examples(coder: Coder, with_dev: bool) -> tuple[list[Example], list[Exa
     for path in (TRAIN, DEV):
         if not path.exists():
             sys.exit(f"whodid: {path} not found: training reads the gold sets from ../shared")
-    train_docs = load_gold(TRAIN) + annotations.load_all(SHARED)
-    train = collect(coder, train_docs)
-    dev = collect(coder, load_gold(DEV)) if with_dev else []
+    train_docs = load_gold(TRAIN)
+    annotations.add_triggers(train_docs)
+    train = collect(coder, train_docs + annotations.load_all(SHARED))
+    dev_docs = load_gold(DEV) if with_dev else []
+    annotations.add_triggers(dev_docs)
+    dev = collect(coder, dev_docs)
     return train, dev
 
 
