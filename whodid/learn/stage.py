@@ -324,12 +324,13 @@ def _restatus(model: EventModel, ctx: SentenceContext, view: SentenceView, cand:
     """The status model's word on a rule event's status, taken when it is sure of another
     (`restatus`): the annotators' status follows who tells of the act ("rights groups
     said authorities arrested ..." is alleged), which the rules read only through an
-    accusation or a denial. What the rules read from an accusation or a denial around the
-    act (alleged, denied) stays: that is the syntax, not a guess. An act of material
-    conflict it would make future or conditional keeps the rules' status: the codebook
-    codes that as a threat, a change of type this decision does not make."""
+    accusation or a denial. Only the rules' default is open to it: a status they read from
+    the syntax (an accusation or a denial around the act, a negation, "will", "if") stays.
+    An act of material conflict it would make future or conditional keeps the rules'
+    status: the codebook codes that as a threat, a change of type this decision does not
+    make."""
     bar = model.settings.get("restatus", 1.0)
-    if bar >= 1.0 or cand.status in ("alleged", "denied"):
+    if bar >= 1.0 or cand.status != "asserted":
         return
     status_p = model.status.proba(status_features(view, k, cand.event))
     best = model.status.labels[int(np.argmax(status_p))]
