@@ -47,6 +47,18 @@ class Linear:
             return e / e.sum()
         return 1.0 / (1.0 + np.exp(-z))
 
+    def proba_rows(self, rows: list[list[str]]) -> np.ndarray:
+        """`proba` of each of `rows` (yes/no labels), in one gather over the weights."""
+        idx = [sorted({self.index[f] for f in r if f in self.index}) for r in rows]
+        flat = np.fromiter((i for ix in idx for i in ix), np.int64)
+        z = np.tile(self.bias.astype(np.float64), (len(rows), 1))
+        has = np.array([bool(ix) for ix in idx])
+        if has.any():
+            # reduceat over the rows that have features (an empty row's offset would repeat)
+            starts = np.cumsum([0] + [len(ix) for ix in idx if ix][:-1])
+            z[has] += np.add.reduceat(self.weights[flat], starts, axis=0)
+        return 1.0 / (1.0 + np.exp(-z))
+
     def choice(self, rows: list[list[str]]) -> np.ndarray:
         """For each of `rows` (one per mention), the probability that it is the one: a
         softmax over the rows for a choice model (labels == [CHOICE]), else each row's own

@@ -245,7 +245,12 @@ class _Words:
         ks = [k for k, t in enumerate(self.view.toks) if t.pos in TRIGGER_POS]
         if not w or not ks:
             return probs, None
-        p_tok = np.array([self.at(k) for k in ks])
+        todo = [k for k in ks if k not in self.probs]
+        if todo:
+            rows = self.model.triggers.proba_rows(
+                [trigger_features(self.view, k) for k in todo])
+            self.probs.update(zip(todo, rows))
+        p_tok = np.array([self.probs[k] for k in ks])
         return (1 - w) * probs + w * p_tok.max(axis=0), np.array(ks)[p_tok.argmax(axis=0)]
 
 
