@@ -160,7 +160,6 @@ def apply(model: EventModel, ctx: SentenceContext, cands: list[Candidate]) -> li
     labels = model.types.labels
     index = {t: i for i, t in enumerate(labels)}
     keep, verify = model.settings["drop"], model.settings.get("verify", 0.0)
-    words = _Words(model, view)
     live_types = set()
     for cand in cands:
         if not cand.live or cand.event not in index:
@@ -196,7 +195,7 @@ def apply(model: EventModel, ctx: SentenceContext, cands: list[Candidate]) -> li
     clause_bar = add
     if live_types and len(clause_verbs) >= 2:
         clause_bar = min(add, model.settings.get("add_beside_clause", add))
-    p_add, at = words.with_sentence(probs)
+    p_add, at = _with_triggers(model, view, probs)
     for label, event in enumerate(labels):
         p = float(p_add[label])
         if p <= clause_bar or event in live_types:
@@ -225,33 +224,17 @@ def apply(model: EventModel, ctx: SentenceContext, cands: list[Candidate]) -> li
     return out
 
 
-class _Words:
-    """The trigger model's probabilities for the words of a sentence, each computed once."""
-
-    def __init__(self, model: EventModel, view: SentenceView) -> None:
-        self.model, self.view = model, view
-        self.probs: dict[int, np.ndarray] = {}
-
-    def at(self, k: int) -> np.ndarray:
-        if k not in self.probs:
-            self.probs[k] = self.model.triggers.proba(trigger_features(self.view, k))
-        return self.probs[k]
-
-    def with_sentence(self, probs: np.ndarray) -> tuple[np.ndarray, np.ndarray | None]:
-        """The sentence's type probabilities for adding events: the sentence model's
-        averaged with the trigger model's best word for each type (weight `tokens`), and
-        that word for each type (None when no word of the sentence can be a trigger)."""
-        w = self.model.settings.get("tokens", 0.0)
-        ks = [k for k, t in enumerate(self.view.toks) if t.pos in TRIGGER_POS]
-        if not w or not ks:
-            return probs, None
-        todo = [k for k in ks if k not in self.probs]
-        if todo:
-            rows = self.model.triggers.proba_rows(
-                [trigger_features(self.view, k) for k in todo])
-            self.probs.update(zip(todo, rows))
-        p_tok = np.array([self.probs[k] for k in ks])
-        return (1 - w) * probs + w * p_tok.max(axis=0), np.array(ks)[p_tok.argmax(axis=0)]
+def _with_triggers(model: EventModel, view: SentenceView, probs: np.ndarray
+                   ) -> tuple[np.ndarray, np.ndarray | None]:
+    """The sentence's type probabilities for adding events: the sentence model's averaged
+    with the trigger model's best word for each type (weight `tokens`), and that word for
+    each type (None when no word of the sentence can be a trigger)."""
+    w = model.settings.get("tokens", 0.0)
+    ks = [k for k, t in enumerate(view.toks) if t.pos in TRIGGER_POS]
+    if not w or not ks:
+        return probs, None
+    p_tok = model.triggers.proba_rows([trigger_features(view, k) for k in ks])
+    return (1 - w) * probs + w * p_tok.max(axis=0), np.array(ks)[p_tok.argmax(axis=0)]
 
 
 def _clause_verbs(view: SentenceView) -> set[int]:
@@ -311,9 +294,8 @@ def _complete(model: EventModel, ctx: SentenceContext, view: SentenceView,
     if not cand.actors:
         cand.dropped = "model: no coded actor"
         return False
-    status_p = model.status.proba(status_features(view, k, cand.event))
-    cand.status = model.status.labels[int(np.argmax(status_p))]
-    cand.why.append(f"status: model {cand.status} {float(status_p.max()):.2f}")
+    cand.status, p = _status_guess(model, view, k, cand.event)
+    cand.why.append(f"status: model {cand.status} {p:.2f}")
     if ctx.lexicon.types[cand.event].quad == 4:
         # "will expel" is a threat, as for the rules' events; a cooperative act the model
         # reads as future stays (made AGREE, it cost PETRARCH-2 two events and news_dev)
@@ -322,6 +304,13 @@ def _complete(model: EventModel, ctx: SentenceContext, view: SentenceView,
         cand.dropped = f"model: recoded {cand.event}, which the sentence has"
         return False
     return True
+
+
+def _status_guess(model: EventModel, view: SentenceView, k: int, event: str
+                  ) -> tuple[str, float]:
+    """The status model's likeliest status for the event at token k, and its probability."""
+    status_p = model.status.proba(status_features(view, k, event))
+    return model.status.labels[int(np.argmax(status_p))], float(status_p.max())
 
 
 def _restatus(model: EventModel, ctx: SentenceContext, view: SentenceView, cand: Candidate,
@@ -337,17 +326,15 @@ def _restatus(model: EventModel, ctx: SentenceContext, view: SentenceView, cand:
     bar = model.settings.get("restatus", 1.0)
     if bar >= 1.0 or cand.status != "asserted":
         return
-    status_p = model.status.proba(status_features(view, k, cand.event))
-    best = model.status.labels[int(np.argmax(status_p))]
-    if best == cand.status or float(status_p.max()) < bar:
+    best, p = _status_guess(model, view, k, cand.event)
+    if best == cand.status or p < bar:
         return
     if best in ("future", "hypothetical") and ctx.lexicon.types[cand.event].quad == 4:
         return
     if best in ("alleged", "denied"):
         verb = roles.speech_verb(cand.token, ctx.lexicon.speech_verbs)
         cand.claimant = ctx.resolve(roles.subject_heads(verb)) if verb is not None else []
-    cand.why.append(f"status: model {best} {float(status_p.max()):.2f} "
-                    f"(the rules: {cand.status})")
+    cand.why.append(f"status: model {best} {p:.2f} (the rules: {cand.status})")
     cand.status = best
 
 
