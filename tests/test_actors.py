@@ -57,6 +57,11 @@ CASES = [
     ("Chinese diplomats walked out.", "diplomats", 0, "CHN", "GOV"),
     ("The Hungarian voted against the motion.", "Hungarian", 0, "HUN", None),
     ("Americans rallied in the capital.", "Americans", 0, "USA", None),
+    # counted nationals are people: civilians; "the Iranians" may be the state's side
+    ("Tehran freed five Britons on Monday.", "Britons", 0, "GBR", "CVL"),
+    ("Thousands of Syrians crossed the border.", "Syrians", 0, "SYR", "CVL"),
+    ("The Iranians rejected the offer.", "Iranians", 0, "IRN", None),
+    ("The Russian embassy protested the ban.", "embassy", 0, "RUS", "GOV"),
     ("Syrian rebels seized the town.", "rebels", 0, "SYR", "REB"),
     ("Iranian state media reported the arrests.", "media", 0, "IRN", "JRN"),
     ("Nigerian students marched on parliament.", "students", 0, "NGA", "EDU"),

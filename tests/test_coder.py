@@ -328,3 +328,13 @@ def test_history_given_as_background_is_not_an_event(coder):
     assert [(e["event"], e["date"]) for e in events] == [("SANCTION", "2024-03-12")]
     # without a publication date nothing can be told to be history
     assert len(code(coder, text, published=None)) == 2
+
+
+def test_pardons_and_commuted_sentences_are_concessions(coder):
+    """CODEBOOK.md §2: pardons are CONCEDE; a plea for clemency turned down is no pardon."""
+    for text in ("The Moldovan president granted a pardon to the two jailed journalists.",
+                 "Uganda commuted the death sentence of the opposition activist."):
+        ev = one(code(coder, text), "CONCEDE")
+        assert codes(ev["actor"]) <= {"MDA", "UGA"} and ev["actor"]
+    assert "CONCEDE" not in {e["event"] for e in code(
+        coder, "The court in Nairobi rejected the plea for clemency.")}

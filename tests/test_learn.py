@@ -183,7 +183,8 @@ def test_weights_round_trip_and_a_broken_file_is_named(trained, tmp_path: Path) 
     again = EventModel.load(path)
     feats = ["w=incursion", "v=stage", "r=ASSAULT"]
     assert np.allclose(again.types.proba(feats), trained.types.proba(feats), atol=1e-3)
-    assert again.modes == trained.modes and again.settings == trained.settings
+    assert again.settings == trained.settings
+    assert again.mode.labels == trained.mode.labels
     path.write_bytes(b"not a model")
     with pytest.raises(ModelFileError, match="m.npz: cannot load the learned model"):
         EventModel.load(path)
@@ -223,6 +224,28 @@ def test_the_recipient_model_is_a_choice_among_the_mentions() -> None:
     assert np.allclose(q, p[::-1])
     pair = [["dep=nsubj", "t=CONSULT"], ["dep=pobj", "t=CONSULT"]]
     assert int(np.argmax(model.choice(pair))) == 1
+
+
+def test_an_added_events_mode_is_the_mode_models_reading_of_its_words(nlp) -> None:
+    """The mode model learns what a word's dependents say of the act: an incursion by air
+    is aerial, one with tanks heavy weapons; the record says the mode is the model's."""
+    docs = incursion_docs()
+    for doc, (a, _, b, _) in zip(docs, PAIRS):
+        how, mode = ("an air", "aerial") if int(doc["id"][1:]) % 2 else (
+            "a tank", "heavy-weapons")
+        first = f"{a} staged {how} incursion into {b} on Monday."
+        doc["text"] = f"{first} The weather was mild in the capital."
+        doc["sentences"] = [{"i": 0, "start": 0, "end": len(first) + 1},
+                            {"i": 1, "start": len(first) + 1, "end": len(doc["text"])}]
+        at = first.index("incursion")
+        doc["events"][0].update(mode=mode, trigger={"start": at, "end": at + len("incursion")})
+    model = fit(collect(Coder(nlp, stages=RULE_STAGES), docs), {"C": 10.0})
+    coder = Coder(nlp, stages=RULE_STAGES)
+    coder.add_stage(partial(apply, model), after="merge")
+    for how, mode in (("an air", "aerial"), ("a tank", "heavy-weapons")):
+        [event] = coder.code(f"Mali staged {how} incursion into Niger.", "2024-05-08")
+        assert (event.event, event.mode) == ("ASSAULT", mode)
+        assert f"mode: model {mode}" in event.why
 
 
 def encroach_docs() -> list[dict]:

@@ -108,6 +108,15 @@ def test_agentless_arrest_without_a_place_is_coded_to_the_arrested_country(nlp, 
     assert [(e.start, e.end) for e in cand.actors] == [(tok.idx, tok.idx + len(tok.text))]
 
 
+def test_forces_deployed_by_no_one_named_are_the_mobilising_side(nlp, resolver):
+    cand = _filled(nlp, resolver, "Kenyan troops were deployed to the border on Monday.")
+    assert [(e.code, e.sector) for e in cand.actors] == [("KEN", "MIL")]
+    assert cand.actor_how == "the forces deployed: 'Kenyan troops' (agentless)"
+    # a deployer named in the sentence stays the actor
+    cand = _filled(nlp, resolver, "Kenya deployed troops to the border on Monday.")
+    assert [(e.code, e.sector) for e in cand.actors] == [("KEN", None)]
+
+
 def test_conjoined_modifiers_are_separate_actors(nlp, resolver):
     ctx = sentence_context(nlp, resolver, "Czech and Slovak diplomats met.")
     assert [e.code for e in ctx.resolve([token(ctx.sent, "diplomats")])] == ["CZE", "SVK"]

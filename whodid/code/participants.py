@@ -24,6 +24,11 @@ def fill_actors(cand: Candidate, ctx: SentenceContext) -> None:
         authority = implied_authority(cand, ctx)
         if authority is not None:
             cand.actors, how, heads = [authority], authority.why, [cand.token]
+        else:
+            forces = deployed_forces(cand, ctx)
+            if forces:
+                cand.actors, heads = forces, [cand.token]
+                how = f"the forces deployed: '{forces[0].entity_text}' (agentless)"
     cand.actor_how = how if heads else ""
     cand.why.append(f"actor: {how}" if heads else "no actor found")
     if heads and how == roles.ACCUSED and cand.governor is None:
@@ -65,6 +70,15 @@ def implied_authority(cand: Candidate, ctx: SentenceContext) -> Entity | None:
                 return _authorities(implied, sector, ctx, f"authorities of the country of "
                                     f"'{target.entity_text}' (agentless {cand.match.text})")
     return None
+
+
+def deployed_forces(cand: Candidate, ctx: SentenceContext) -> list[Entity]:
+    """ "Kenyan troops were deployed to the border": forces deployed, massed or stationed by
+    no one named are the side that mobilises, coded to their own state and sector."""
+    if cand.event != "MOBILIZE" or not roles.is_passive(cand.token):
+        return []
+    return [e for e in ctx.resolve([c for c in cand.token.children if c.dep_ == "nsubjpass"])
+            if e.code]
 
 
 def _authorities(ent: Entity, sector: str, ctx: SentenceContext, why: str) -> Entity:

@@ -293,3 +293,27 @@ def mention_features(v: SentenceView, m: Mention, event: str, anchor: int,
     f.append(f"root_subject={t.dep == 'nsubj' and t.head == _root(v, m.i)}")
     f.append(f"t={event}|anchor={a.lemma}|dep={t.dep}")
     return f
+
+
+def mode_features(v: SentenceView, k: int, event: str, rule_mode: str | None) -> list[str]:
+    """Features for "which of its type's modes an event at token k has": every one joined to
+    the type, as each type has modes of its own. The trigger word and what it governs tell
+    most ("detained" is an arrest, "fired tear gas" crowd control, "urged the release" a
+    demand to yield); the sentence's actors' sectors tell police from troops; the rules'
+    lexicon mode, where it gave one, is a feature like the others."""
+    toks = v.toks
+    a = toks[k]
+    t = f"t={event}"
+    f = [t, f"{t}|w={a.lemma}", f"{t}|pos={a.pos}", f"{t}|rm={rule_mode}"]
+    if a.head != k:
+        f.append(f"{t}|h={toks[a.head].lemma}")
+    for c in v.children[k]:
+        ct = toks[c]
+        if ct.dep in _TRIGGER_ARGS or ct.dep == "pobj":
+            f += [f"{t}|c={ct.lemma}", f"{t}|w={a.lemma}|c={ct.lemma}"]
+        elif ct.dep == "prep":
+            f += [f"{t}|c={ct.lemma}|{toks[g].lemma}" for g in v.children[c]
+                  if toks[g].dep == "pobj"]
+    f += [f"{t}|sector={s}" for s in sorted({m.sector for m in v.mentions
+                                               if m.source == "sentence" and m.sector})]
+    return f

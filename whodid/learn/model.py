@@ -13,7 +13,7 @@ import numpy as np
 SHIPPED = Path(__file__).resolve().parent / "weights" / "events.npz"
 
 
-PARTS = ("types", "actor", "recipient", "status", "candidates", "triggers")
+PARTS = ("types", "actor", "recipient", "status", "candidates", "triggers", "mode")
 CHOICE = "choice"  # the label of a model that scores rows against each other (`Linear.choice`)
 
 
@@ -79,9 +79,9 @@ class EventModel:
     """Which event types a sentence reports (`types`), whether a trigger the lexicon proposed
     reports an event of its type (`candidates`), which mention is the actor (`actor`, yes/no
     for each) or the recipient (`recipient`, a choice among the sentence's mentions) of an
-    event, the status of an event the rules did not find
-    (`status`); `modes` maps "TYPE|trigger lemma" (and "TYPE") to the usual mode;
-    `settings` holds the decision thresholds and the calibration of confidences."""
+    event, its status (`status`), and its mode (`mode`, a softmax over "TYPE|mode" labels
+    read among its type's own); `settings` holds the decision thresholds and the
+    calibration of confidences."""
 
     types: Linear
     actor: Linear
@@ -89,12 +89,12 @@ class EventModel:
     status: Linear
     candidates: Linear
     triggers: Linear
-    modes: dict[str, str | None]
+    mode: Linear
     settings: dict[str, float]
 
     def save(self, path: Path) -> None:
         arrays: dict[str, np.ndarray] = {}
-        meta: dict[str, object] = {"modes": self.modes, "settings": self.settings}
+        meta: dict[str, object] = {"settings": self.settings}
         for part in PARTS:
             lin: Linear = getattr(self, part)
             arrays[f"{part}_w"] = lin.weights.astype(np.float16)
@@ -118,7 +118,7 @@ class EventModel:
         except (OSError, KeyError, ValueError) as exc:
             raise ModelFileError(f"{path}: cannot load the learned model ({exc}); "
                                  f"rebuild it with `make train`") from exc
-        return cls(**parts, modes=meta["modes"], settings=meta["settings"])
+        return cls(**parts, settings=meta["settings"])
 
 
 @lru_cache(maxsize=4)

@@ -23,6 +23,7 @@ from whodid.learn.features import (
     actor_side,
     candidate_features,
     mention_features,
+    mode_features,
     sentence_features,
     trigger_features,
 )
@@ -143,8 +144,34 @@ def status_features(view: SentenceView, trigger: int, event: str) -> list[str]:
     return f
 
 
-def mode_for(model: EventModel, event: str, lemma: str) -> str | None:
-    return model.modes.get(f"{event}|{lemma}", model.modes.get(event))
+def mode_label(event: str, mode: str | None) -> str:
+    """The mode model's label: the type with its mode, "-" for none."""
+    return f"{event}|{mode or '-'}"
+
+
+def mode_guess(model: EventModel, view: SentenceView, k: int, event: str,
+               rule_mode: str | None) -> dict[str | None, float]:
+    """The mode model's probability of each of the type's modes (None: no mode) for an event
+    at token k, renormalised over the type's own labels."""
+    p = model.mode.proba(mode_features(view, k, event, rule_mode))
+    prefix = f"{event}|"
+    own = {label[len(prefix):]: float(q) for label, q in zip(model.mode.labels, p)
+           if label.startswith(prefix)}
+    total = sum(own.values()) or 1.0
+    return {(None if m == "-" else m): q / total for m, q in own.items()}
+
+
+def _remode(model: EventModel, view: SentenceView, cand: Candidate, k: int) -> None:
+    """The mode model's mode for an event that has none: one the model brought in, or one
+    whose lexicon entry gives no mode ("urged", "met"). A mode the rules set stays: their
+    entry, or a user's trigger file, says what the word means."""
+    if cand.mode is not None:
+        return
+    guess = mode_guess(model, view, k, cand.event, None)
+    best = max(guess, key=lambda m: guess[m]) if guess else None
+    if best is not None:
+        cand.why.append(f"mode: model {best} {guess[best]:.2f}")
+        cand.mode = best
 
 
 def calibrated(model: EventModel, p: float) -> float:
@@ -176,6 +203,7 @@ def apply(model: EventModel, ctx: SentenceContext, cands: list[Candidate]) -> li
         live_types.add(cand.event)
         _participants(model, ctx, view, entities, cand, rule.trigger, rule)
         _restatus(model, ctx, view, cand, rule.trigger)
+        _remode(model, view, cand, rule.trigger)
         cand.confidence = calibrated(model, p)
     live_types |= _revive(model, ctx, view, entities, cands, live_types,
                           dict(zip(labels, probs)))
@@ -215,7 +243,7 @@ def apply(model: EventModel, ctx: SentenceContext, cands: list[Candidate]) -> li
         if model.settings.get("respect_rules", 0) and (token.i, event) in set_aside:
             continue
         cand = ctx.new_candidate(
-            token, event, mode_for(model, event, view.toks[k].lemma), source="model",
+            token, event, source="model",
             why=f"model: trigger '{token.text}' -> {event} {p:.2f}")
         cand.confidence = calibrated(model, p)
         if _complete(model, ctx, view, entities, cand, k, taken):
@@ -296,6 +324,7 @@ def _complete(model: EventModel, ctx: SentenceContext, view: SentenceView,
         return False
     cand.status, p = _status_guess(model, view, k, cand.event)
     cand.why.append(f"status: model {cand.status} {p:.2f}")
+    _remode(model, view, cand, k)
     if ctx.lexicon.types[cand.event].quad == 4:
         # "will expel" is a threat, as for the rules' events; a cooperative act the model
         # reads as future stays (made AGREE, it cost PETRARCH-2 two events and news_dev)

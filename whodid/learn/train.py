@@ -37,11 +37,12 @@ from whodid.learn.features import (
     candidate_features,
     candidate_units,
     mention_features,
+    mode_features,
     sentence_features,
     trigger_features,
 )
 from whodid.learn.model import CHOICE, SHIPPED, EventModel, Linear
-from whodid.learn.stage import anchor, apply, collector, status_features
+from whodid.learn.stage import anchor, apply, collector, mode_label, status_features
 from whodid.measure.evaluation import score, sentence_of
 from whodid.measure.gold import load_gold
 from whodid.records import Document
@@ -134,8 +135,11 @@ def _fit(rows: list[list[str]], labels: np.ndarray, names: list[str], C: float,
                       np.zeros(1, np.float32), [str(labels[0])], True)
     if softmax:
         m = LogisticRegression(C=C, max_iter=3000).fit(X, labels)
-        return Linear(features, m.coef_.T.astype(np.float32),
-                      m.intercept_.astype(np.float32), [str(c) for c in m.classes_], True)
+        coef, intercept = m.coef_, m.intercept_
+        if len(m.classes_) == 2:  # one row for the second class: the first's logit is 0
+            coef, intercept = np.vstack([np.zeros_like(coef), coef]), np.r_[0.0, intercept]
+        return Linear(features, coef.T.astype(np.float32),
+                      intercept.astype(np.float32), [str(c) for c in m.classes_], True)
     cols, bias = [], []
     for j in range(labels.shape[1]):
         y = labels[:, j]
@@ -199,22 +203,30 @@ def _type_rows(examples: list[Example], labels: list[str]) -> tuple[list[list[st
     return rows, np.array(ys)
 
 
-def _trigger_tokens(ex: Example) -> tuple[dict[tuple[int, int], set[str]], set[int]]:
-    """(sentence, token) of each gold event's marked trigger (the head of its span) and the
-    types it carries; and the gold sentences holding an event with no trigger marked."""
-    sents = list(ex.parsed.sents)
-    starts = [s.start for s in sents]
-    out: dict[tuple[int, int], set[str]] = defaultdict(set)
-    unmarked: set[int] = set()
-    for e in ex.doc["events"]:
+def _marked(ex: Example) -> dict[int, tuple[int, int]]:
+    """Each gold event's marked trigger (the head of its span) as (sentence, token in it),
+    keyed by the event's index in the article's gold; events with none marked are absent."""
+    starts = [s.start for s in ex.parsed.sents]
+    out = {}
+    for n, e in enumerate(ex.doc["events"]):
         t = e.get("trigger") or {}
         span = None if t.get("start") is None else ex.parsed.char_span(
             t["start"], t["end"], alignment_mode="expand")
-        if span is None:
-            unmarked.add(e.get("s") or 0)
-            continue
-        j = bisect_right(starts, span.root.i) - 1
-        out[(j, span.root.i - starts[j])].add(e["event"])
+        if span is not None:
+            j = bisect_right(starts, span.root.i) - 1
+            out[n] = (j, span.root.i - starts[j])
+    return out
+
+
+def _trigger_tokens(ex: Example) -> tuple[dict[tuple[int, int], set[str]], set[int]]:
+    """(sentence, token) of each gold event's marked trigger and the types it carries; and
+    the gold sentences holding an event with no trigger marked."""
+    marked = _marked(ex)
+    out: dict[tuple[int, int], set[str]] = defaultdict(set)
+    for n, e in enumerate(ex.doc["events"]):
+        if n in marked:
+            out[marked[n]].add(e["event"])
+    unmarked = {e.get("s") or 0 for n, e in enumerate(ex.doc["events"]) if n not in marked}
     return out, unmarked
 
 
@@ -255,7 +267,7 @@ def _held_out_types(examples: list[Example], rows: list[list[str]], ys: np.ndarr
 
 
 def fit(examples: list[Example], settings: dict[str, float] | None = None) -> EventModel:
-    """The four models and the mode table from the gold of `examples`."""
+    """The layer's models from the gold of `examples`."""
     settings = dict(SETTINGS, **(settings or {}))
     C = settings["C"]
     labels = list(load_ontology())  # the event types, in the ontology's order
@@ -275,16 +287,16 @@ def fit(examples: list[Example], settings: dict[str, float] | None = None) -> Ev
     trigger_rows, trigger_ys = _trigger_rows(examples, labels)
     triggers = _fit(trigger_rows, trigger_ys, labels, settings["C_triggers"],
                     min_count=settings["min_count"])
-    shell = EventModel(types, types, types, types, candidates, triggers, {}, settings)
-    arg_rows, y_actor, st_rows, st_y = [], [], [], []
+    shell = EventModel(types, types, types, types, candidates, triggers, types, settings)
+    arg_rows, y_actor, st_rows, st_y, mode_rows, mode_y = [], [], [], [], [], []
     recipients: list[tuple[list[list[str]], list[bool]]] = []  # one group per gold event
-    modes: dict[str, Counter[str]] = defaultdict(Counter)
     for ex in examples:
         by_s = defaultdict(list)
-        for e in ex.doc["events"]:
-            by_s[e.get("s") or 0].append(e)
-        for view, s in ex.views:
-            for e in by_s.get(s, []):
+        for n, e in enumerate(ex.doc["events"]):
+            by_s[e.get("s") or 0].append((n, e))
+        marked = _marked(ex)
+        for j, (view, s) in enumerate(ex.views):
+            for n, e in by_s.get(s, []):
                 t = e["event"]
                 rule = next((r for r in view.rules if r.event == t), None)
                 k = rule.trigger if rule else anchor(shell, view, labels.index(t))
@@ -299,17 +311,19 @@ def fit(examples: list[Example], settings: dict[str, float] | None = None) -> Ev
                 if e.get("status"):
                     st_rows.append(status_features(view, k, t))
                     st_y.append(e["status"])
-                modes[f"{t}|{view.toks[k].lemma}"][str(e.get("mode"))] += 1
-                modes[t][str(e.get("mode"))] += 1
+                # the mode is read at the event's own word: where the rules have none, the
+                # annotators' mark (the learned stage puts the trigger model's best word)
+                at = marked.get(n, (None, None))
+                km = rule.trigger if rule else at[1] if at[0] == j else k
+                mode_rows.append(mode_features(view, km, t, rule.mode if rule else None))
+                mode_y.append(mode_label(t, e.get("mode")))
     # the actor as a yes/no per mention, the recipient as a choice among them: measured
     # both ways on news_dev's folds, each is the better one for its role (docs/learned.md)
     actor = _fit(arg_rows, np.array(y_actor), ["actor"], C)
     recipient = _fit_choice(recipients, C, settings["min_count"])
     status = _fit(st_rows, np.array(st_y), [], C, softmax=True)
-    mode_table = {key: (None if c.most_common(1)[0][0] == "None" else c.most_common(1)[0][0])
-                  for key, c in sorted(modes.items())}
-    return EventModel(types, actor, recipient, status, candidates, triggers, mode_table,
-                      settings)
+    mode = _fit(mode_rows, np.array(mode_y), [], C, softmax=True)
+    return EventModel(types, actor, recipient, status, candidates, triggers, mode, settings)
 
 
 def code_with(model: EventModel | None, coder: Coder, ex: Example) -> list[dict[str, Any]]:

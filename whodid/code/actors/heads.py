@@ -169,11 +169,28 @@ def code_demonym(r: Resolving, hs: Entry, p: Phrase, memory: DocumentMemory) -> 
                             f"{why}; country from context: {found[1]}")
         return p.entity(None, None, None, kind,
                         f"{why}; no of/in place and no single country in context")
+    # "five Iranians", "thousands of Syrians": nationals counted are people, civilians
+    # unless a word of the phrase says otherwise (news_train codes 24 of 30 so)
+    counted = plural and _counted(head)
+    why = f"demonym '{said}' as a noun" + ("; counted: civilians" if counted else "")
     if clue is not None and clue.kind in ("state", "demonym", "place", "seat"):
-        return p.entity(clue.code, clue.sector, r.canonical(clue.code) or clue.name, kind,
-                        f"{clue.why} + demonym '{said}' as a noun")
-    return p.entity(hs.code, hs.sector, r.canonical(hs.code), kind,
-                    f"demonym '{said}' as a noun")
+        return p.entity(clue.code, clue.sector or ("CVL" if counted else None),
+                        r.canonical(clue.code) or clue.name, kind, f"{clue.why} + {why}")
+    return p.entity(hs.code, hs.sector or ("CVL" if counted else None), r.canonical(hs.code),
+                    kind, why)
+
+
+# words that count people ("dozens of", "several"): with a plural demonym, individuals
+COUNTING_WORDS = {"several", "many", "some", "dozen", "dozens", "hundred", "hundreds",
+                  "thousand", "thousands", "million", "millions", "score", "scores"}
+
+
+def _counted(head: Token) -> bool:
+    """Whether a plural noun is counted: a number, a counting word, or "<count> of" it."""
+    if any(c.dep_ == "nummod" or c.lower_ in COUNTING_WORDS for c in head.children):
+        return True
+    of = head.head if head.dep_ == "pobj" and head.head.lower_ == "of" else None
+    return of is not None and (of.head.like_num or of.head.lower_ in COUNTING_WORDS)
 
 
 def _noun_clue(r: Resolving, hs: Entry, p: Phrase, memory: DocumentMemory,
