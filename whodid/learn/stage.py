@@ -149,11 +149,11 @@ def mode_label(event: str, mode: str | None) -> str:
     return f"{event}|{mode or '-'}"
 
 
-def mode_guess(model: EventModel, view: SentenceView, k: int, event: str,
-               rule_mode: str | None) -> dict[str | None, float]:
+def mode_guess(model: EventModel, view: SentenceView, k: int, event: str
+               ) -> dict[str | None, float]:
     """The mode model's probability of each of the type's modes (None: no mode) for an event
-    at token k, renormalised over the type's own labels."""
-    p = model.mode.proba(mode_features(view, k, event, rule_mode))
+    at token k that has no mode yet, renormalised over the type's own labels."""
+    p = model.mode.proba(mode_features(view, k, event, None))
     prefix = f"{event}|"
     own = {label[len(prefix):]: float(q) for label, q in zip(model.mode.labels, p)
            if label.startswith(prefix)}
@@ -167,9 +167,9 @@ def _remode(model: EventModel, view: SentenceView, cand: Candidate, k: int) -> N
     entry, or a user's trigger file, says what the word means."""
     if cand.mode is not None:
         return
-    guess = mode_guess(model, view, k, cand.event, None)
+    guess = mode_guess(model, view, k, cand.event)
     best = max(guess, key=lambda m: guess[m]) if guess else None
-    if best is not None:
+    if best is not None:  # None: the model reads no mode either
         cand.why.append(f"mode: model {best} {guess[best]:.2f}")
         cand.mode = best
 

@@ -313,8 +313,8 @@ def fit(examples: list[Example], settings: dict[str, float] | None = None) -> Ev
                     st_y.append(e["status"])
                 # the mode is read at the event's own word: where the rules have none, the
                 # annotators' mark (the learned stage puts the trigger model's best word)
-                at = marked.get(n, (None, None))
-                km = rule.trigger if rule else at[1] if at[0] == j else k
+                mark = marked.get(n)
+                km = rule.trigger if rule else mark[1] if mark and mark[0] == j else k
                 mode_rows.append(mode_features(view, km, t, rule.mode if rule else None))
                 mode_y.append(mode_label(t, e.get("mode")))
     # the actor as a yes/no per mention, the recipient as a choice among them: measured

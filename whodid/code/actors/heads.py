@@ -172,12 +172,12 @@ def code_demonym(r: Resolving, hs: Entry, p: Phrase, memory: DocumentMemory) -> 
     # "five Iranians", "thousands of Syrians": nationals counted are people, civilians
     # unless a word of the phrase says otherwise (news_train codes 24 of 30 so)
     counted = plural and _counted(head)
+    people = "CVL" if counted else None  # the sector where the name gives none
     why = f"demonym '{said}' as a noun" + ("; counted: civilians" if counted else "")
     if clue is not None and clue.kind in ("state", "demonym", "place", "seat"):
-        return p.entity(clue.code, clue.sector or ("CVL" if counted else None),
-                        r.canonical(clue.code) or clue.name, kind, f"{clue.why} + {why}")
-    return p.entity(hs.code, hs.sector or ("CVL" if counted else None), r.canonical(hs.code),
-                    kind, why)
+        return p.entity(clue.code, clue.sector or people, r.canonical(clue.code) or clue.name,
+                        kind, f"{clue.why} + {why}")
+    return p.entity(hs.code, hs.sector or people, r.canonical(hs.code), kind, why)
 
 
 # words that count people ("dozens of", "several"): with a plural demonym, individuals
