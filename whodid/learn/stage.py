@@ -168,7 +168,7 @@ def _remode(model: EventModel, view: SentenceView, cand: Candidate, k: int) -> N
     if cand.mode is not None:
         return
     guess = mode_guess(model, view, k, cand.event)
-    best = max(guess, key=lambda m: guess[m]) if guess else None
+    best = max(guess, key=guess.get) if guess else None
     if best is not None:  # None: the model reads no mode either
         cand.why.append(f"mode: model {best} {guess[best]:.2f}")
         cand.mode = best

@@ -180,17 +180,13 @@ def code_demonym(r: Resolving, hs: Entry, p: Phrase, memory: DocumentMemory) -> 
     return p.entity(hs.code, hs.sector or people, r.canonical(hs.code), kind, why)
 
 
-# words that count people ("dozens of", "several"): with a plural demonym, individuals
-COUNTING_WORDS = {"several", "many", "some", "dozen", "dozens", "hundred", "hundreds",
-                  "thousand", "thousands", "million", "millions", "score", "scores"}
-
-
 def _counted(head: Token) -> bool:
     """Whether a plural noun is counted: a number, a counting word, or "<count> of" it."""
-    if any(c.dep_ == "nummod" or c.lower_ in COUNTING_WORDS for c in head.children):
+    counting = actor_words().counting_words
+    if any(c.dep_ == "nummod" or c.lower_ in counting for c in head.children):
         return True
     of = head.head if head.dep_ == "pobj" and head.head.lower_ == "of" else None
-    return of is not None and (of.head.like_num or of.head.lower_ in COUNTING_WORDS)
+    return of is not None and (of.head.like_num or of.head.lower_ in counting)
 
 
 def _noun_clue(r: Resolving, hs: Entry, p: Phrase, memory: DocumentMemory,

@@ -34,6 +34,7 @@ class ActorWords:
     definite: frozenset[str]
     name_particles: frozenset[str]
     led_words: frozenset[str]
+    counting_words: frozenset[str]
 
 
 KINDS = {"sectors": CODES, "special_codes": CODES, "non_state_codes": CODES,
