@@ -25,7 +25,7 @@ def resolve_mention(nlp: Language, resolver: ActorResolver, text: str, head: str
                     nth: int = 0) -> Entity:
     """Parse, observe every sentence in order, then resolve the nth token spelled `head`."""
     doc = nlp(text)
-    memory = resolver.new_document()
+    memory = resolver.new_document(doc)
     for sent in doc.sents:
         resolver.observe(sent, memory)
     tokens = [t for t in doc if t.text == head]
@@ -39,8 +39,9 @@ def sentence_context(nlp: Language, resolver: ActorResolver, text: str, nth: int
     from whodid.code.context import SentenceContext
     from whodid.code.lexicon import get_lexicon
 
-    sents = list(nlp(text).sents)
-    memory = resolver.new_document()
+    doc = nlp(text)
+    sents = list(doc.sents)
+    memory = resolver.new_document(doc)
     for sent in sents[:nth + 1]:
         resolver.observe(sent, memory)
     return SentenceContext(sents[nth], nth, memory, DocState(), get_lexicon(), resolver)

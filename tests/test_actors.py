@@ -608,6 +608,14 @@ def test_memory_context_country_prefers_the_sentence_then_the_document():
     assert memory.context_country(office=True)[0] == "SOM"  # an office: the document's
 
 
+def test_memory_counts_the_states_of_the_whole_document(nlp, resolver):
+    doc = nlp("Rebels seized two towns. Kenyan officials said the rebels came from Somalia. The Kenyan "
+              "army closed the border.")
+    memory = resolver.new_document(doc)
+    assert memory.countries == {"KEN": 2, "SOM": 1}  # before any sentence is observed
+    assert memory.most_named()[0] == "KEN"
+
+
 # ------------------------------------------------------------------ pipeline version
 
 

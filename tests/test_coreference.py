@@ -110,7 +110,7 @@ def test_demo_article_he_added_is_kwon(nlp, resolver):
     if not article.exists():
         pytest.skip(f"{article} is absent (third-party text is never copied into the project)")
     doc = nlp(article.read_text(encoding="utf-8"))
-    memory = resolver.new_document()
+    memory = resolver.new_document(doc)
     for sent in doc.sents:
         resolver.observe(sent, memory)
     he = next(t for t in doc if t.text == "He" and t.nbor(1).text == "added")

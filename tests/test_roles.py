@@ -132,6 +132,40 @@ def test_a_person_takes_the_country_of_the_place_named(nlp, resolver):
     assert placed.why == "students; country from context 'Angola'"
 
 
+def _placed_in_last_sentence(nlp, resolver, text: str, trigger: str) -> Entity:
+    ctx = sentence_context(nlp, resolver, text, nth=len(list(nlp(text).sents)) - 1)
+    cand = Candidate.from_match(next(m for m in find_triggers(ctx.sent, ctx.lexicon)
+                                     if m.text == trigger), ctx.sent, 0)
+    unplaced = Entity("Officials", ctx.sent.start_char, ctx.sent.start_char + 9, None, "GOV",
+                      None, "officials", "group")
+    return participants.with_context_country(unplaced, cand, ctx)
+
+
+def test_a_state_the_event_concerns_does_not_place_its_actor(nlp, resolver):
+    # the states the clause names are whom the demand is made of, not where the officials
+    # are from: the officials take the state the article names most
+    lead = "Thai police arrested three men on Monday. Thai ministers said they had planned bombings. "
+    placed = _placed_in_last_sentence(
+        nlp, resolver, lead + "Officials urged Cambodia and Laos to hand over two suspects.",
+        "urged")
+    assert placed.code == "THA"
+    assert "only as whom the event concerns" in placed.why
+    # a state named as where the event happens still places it
+    placed = _placed_in_last_sentence(
+        nlp, resolver, lead + "Officials met envoys from Cambodia in Laos on Friday.", "met")
+    assert placed.code == "LAO"
+
+
+def test_an_unplaced_group_takes_the_state_the_whole_article_names_most(nlp, resolver):
+    # the first sentence names no state: the article's later sentences place the protesters
+    text = ("Protesters blocked the main roads of the capital on Friday. The Kenyan government "
+            "called the protests illegal. Kenya's police chief promised calm.")
+    ctx = sentence_context(nlp, resolver, text)
+    protesters = ctx.resolve([token(ctx.sent, "Protesters")])[0]
+    assert protesters.code == "KEN"
+    assert "document names most" in protesters.why
+
+
 def _lexicon():
     from whodid.code.lexicon import get_lexicon
 

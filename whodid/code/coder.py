@@ -123,7 +123,7 @@ class Coder:
         return self._code(document, parsed)
 
     def _code(self, document: Document, parsed: Doc) -> list[Event]:
-        memory = self.resolver.new_document()
+        memory = self.resolver.new_document(parsed)
         state = DocState()
         found: list[Candidate] = []
         pending = quotes.find_quotes(parsed)

@@ -14,7 +14,7 @@ from whodid.code.wordlists import WORDS, Section
 from whodid.records import Entity
 
 LISTS = Section("stages",  # whodid/data/words.yaml, read on first use
-                desire_verbs=WORDS)
+                desire_verbs=WORDS, locative_preps=WORDS)
 
 
 def fill_actors(cand: Candidate, ctx: SentenceContext) -> None:
@@ -88,7 +88,10 @@ def _authorities(ent: Entity, sector: str, ctx: SentenceContext, why: str) -> En
 
 def with_context_country(ent: Entity, cand: Candidate, ctx: SentenceContext) -> Entity:
     """A person or group the tables cannot place ("President Dos Santos", "students")
-    takes the country the sentence places them or the event in ("in Angola")."""
+    takes the country its own phrase or the event's clause places it or the event in ("in
+    Angola"). A state the clause names only as whom the event concerns ("urged Pakistan",
+    "ties with Israel") is seldom its actor's, so where the clause names no other, the
+    group takes the state the document names most."""
     if ent.code or ent.kind in ("unknown", "pronoun"):
         return ent
     doc = cand.token.doc
@@ -98,16 +101,36 @@ def with_context_country(ent: Entity, cand: Candidate, ctx: SentenceContext) -> 
         places += [t for t in span.root.subtree if t.ent_type_ in ("GPE", "NORP")
                    and t.i > span.root.i]
     clause = cand.token if cand.match.entry.pos == "verb" else cand.token.head
-    places += [t for t in clause.subtree if t.ent_type_ == "GPE"]
+    named = [t for t in clause.subtree if t.ent_type_ == "GPE"
+             and not (t.dep_ in ("compound", "flat") and t.head.ent_type_ == t.ent_type_)]
+    places += [t for t in named if _locative(t, clause)]
     for place in places:
         if place.dep_ in ("compound", "flat") and place.head.ent_type_ == place.ent_type_:
             continue
         found = ctx.resolver.resolve(place, ctx.memory)
         if found.code and found.code not in non_state_codes():
-            return Entity(ent.entity_text, ent.start, ent.end, found.code, ent.sector,
-                          ent.name or ent.entity_text,
-                          f"{ent.why}; country from context '{found.entity_text}'", ent.kind)
+            return _placed(ent, found.code, f"country from context '{found.entity_text}'")
+    most = ctx.memory.most_named() if named else None
+    if most is not None:
+        return _placed(ent, most[0], f"the clause names a state only as whom the event "
+                                     f"concerns: {most[1]}")
     return ent
+
+
+def _placed(ent: Entity, code: str, why: str) -> Entity:
+    return Entity(ent.entity_text, ent.start, ent.end, code, ent.sector,
+                  ent.name or ent.entity_text, f"{ent.why}; {why}", ent.kind)
+
+
+def _locative(place: Token, clause: Token) -> bool:
+    """Whether a state named in the event's clause says where it happens ("in Angola",
+    "at the border of Chad"), not whom it concerns ("urged Pakistan", "ties with Israel")."""
+    t = place
+    while t.i != clause.i and t.head.i != t.i:
+        if t.dep_ == "pobj":
+            return t.head.lemma_.lower() in LISTS.locative_preps
+        t = t.head
+    return False
 
 
 def wants_another_to_act(cand: Candidate, ctx: SentenceContext) -> None:

@@ -22,7 +22,8 @@ class DocumentMemory(Discourse):
     persons: dict[str, Mention] = field(default_factory=dict)  # full name or surname
     first_names: dict[str, Mention] = field(default_factory=dict)  # "Kwon", "Xi"
     cache: dict[int, Entity] = field(default_factory=dict)  # observed heads
-    countries: Counter[str] = field(default_factory=Counter)  # states named so far
+    countries: Counter[str] = field(default_factory=Counter)  # states the document names
+    named: list[list[tuple[str, str]]] = field(default_factory=list)  # (code, text) by sentence
     here: list[tuple[str, str]] = field(default_factory=list)  # (code, text) this sentence
     # (start, end, speaker head) of each quote's content, found before coding begins
     quoted: list[tuple[int, int, Token]] = field(default_factory=list)
@@ -45,11 +46,15 @@ class DocumentMemory(Discourse):
             code = min(first, key=lambda c: (-self.countries[c], first[c]))
             return code, (f"of the countries the sentence names, the one the document names "
                           f"most or first ({self.countries[code]} times), {code}")
-        if self.countries:  # Counter keeps first-seen order: a tie goes to the first named
-            code = max(self.countries, key=self.countries.__getitem__)
-            return code, (f"the country the document names most or first "
-                          f"({self.countries[code]} times), {code}")
-        return None
+        return self.most_named()
+
+    def most_named(self) -> tuple[str, str] | None:
+        """The state the document names most (a tie goes to the first named), and why."""
+        if not self.countries:
+            return None
+        code = max(self.countries, key=self.countries.__getitem__)  # first-seen order
+        return code, (f"the country the document names most or first "
+                      f"({self.countries[code]} times), {code}")
 
     def quote_speaker(self, tok: Token) -> Token | None:
         """The speaker of the quote whose content holds the token: who "we" is in a quote

@@ -36,7 +36,7 @@ def benchmark(text: str = SAMPLE_TEXT, n: int = 10_000) -> dict[str, Any]:
     resolver = get_resolver()
     doc = load_model()(text)
     t2 = time.perf_counter()
-    memory = resolver.new_document()
+    memory = resolver.new_document(doc)
     for sent in doc.sents:
         resolver.observe(sent, memory)
     t3 = time.perf_counter()

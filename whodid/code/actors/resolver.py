@@ -19,7 +19,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
 
-from spacy.tokens import Span, Token
+from spacy.tokens import Doc, Span, Token
 
 from whodid.code.actors.build import country_names, generated_entries, shared_city_names
 from whodid.code.actors.heads import (
@@ -150,16 +150,20 @@ class ActorResolver:
 
     # ---------------------------------------------------------------- document memory
 
-    def new_document(self) -> DocumentMemory:
-        """Fresh per-document state (people, mentions, cached results)."""
-        return DocumentMemory()
+    def new_document(self, doc: Doc) -> DocumentMemory:
+        """Fresh per-document state (people, mentions, cached results), with the states
+        each sentence names: an unplaced group's country is the one the whole article
+        names most, not only its sentences so far (the lead often names it once)."""
+        memory = DocumentMemory()
+        memory.named = [self._states_named(sent) for sent in doc.sents]
+        memory.countries.update(code for here in memory.named for code, _ in here)
+        return memory
 
     def observe(self, sent: Span, memory: DocumentMemory) -> None:
         """Register the entities of a sentence, in order, before its events are resolved."""
         memory.sent_starts.append(sent.start)
         number = len(memory.sent_starts) - 1
-        memory.here = self._states_named(sent)
-        memory.countries.update(code for code, _ in memory.here)
+        memory.here = memory.named[number]
         for tok in sent:
             if tok.pos_ not in ("NOUN", "PROPN") or tok.dep_ in INNER_DEPS:
                 continue
