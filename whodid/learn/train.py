@@ -67,8 +67,8 @@ AFTER = "merge"
 # replaces an actor the rules could not code at `replace_uncoded` (a group named by its
 # kind, "rebels", at `replace_uncoded_group`); and takes the status model's status for a
 # rule event where it is surer than `restatus`.
-SETTINGS = {"add": 0.3, "add_beside": 0.7, "add_beside_clause": 0.5, "drop": 0.0,
-            "verify": 0.2, "revive": 0.5, "revive_beside": 0.8, "margin": 0.3,
+SETTINGS = {"add": 0.3, "add_beside": 0.7, "add_beside_clause": 0.45, "drop": 0.0,
+            "verify": 0.18, "revive": 0.5, "revive_beside": 0.8, "margin": 0.3,
             "replace_uncoded": 0.15, "replace_uncoded_group": 0.5, "restatus": 0.5, "C": 1.0,
             "C_candidates": 0.5, "C_triggers": 0.5, "tokens": 0.5, "min_count": 2}
 
