@@ -4,6 +4,8 @@ when the parse names no one the tables know."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from spacy.tokens import Token
 
 from whodid.code import roles
@@ -98,15 +100,12 @@ def with_context_country(ent: Entity, cand: Candidate, ctx: SentenceContext) -> 
     span = doc.char_span(ent.start, ent.end, alignment_mode="expand")
     places: list[Token] = []
     if span is not None:
-        places += [t for t in span.root.subtree if t.ent_type_ in ("GPE", "NORP")
-                   and t.i > span.root.i]
+        places += [t for t in _name_heads(span.root.subtree, ("GPE", "NORP"))
+                   if t.i > span.root.i]
     clause = cand.token if cand.match.entry.pos == "verb" else cand.token.head
-    named = [t for t in clause.subtree if t.ent_type_ == "GPE"
-             and not (t.dep_ in ("compound", "flat") and t.head.ent_type_ == t.ent_type_)]
+    named = _name_heads(clause.subtree, ("GPE",))
     places += [t for t in named if _locative(t, clause)]
     for place in places:
-        if place.dep_ in ("compound", "flat") and place.head.ent_type_ == place.ent_type_:
-            continue
         found = ctx.resolver.resolve(place, ctx.memory)
         if found.code and found.code not in non_state_codes():
             return _placed(ent, found.code, f"country from context '{found.entity_text}'")
@@ -115,6 +114,13 @@ def with_context_country(ent: Entity, cand: Candidate, ctx: SentenceContext) -> 
         return _placed(ent, most[0], f"the clause names a state only as whom the event "
                                      f"concerns: {most[1]}")
     return ent
+
+
+def _name_heads(tokens: Iterable[Token], types: tuple[str, ...]) -> list[Token]:
+    """The tokens of entities of these types, one per name ("South" of "South Sudan" is
+    part of its head's name)."""
+    return [t for t in tokens if t.ent_type_ in types
+            and not (t.dep_ in ("compound", "flat") and t.head.ent_type_ == t.ent_type_)]
 
 
 def _placed(ent: Entity, code: str, why: str) -> Entity:
