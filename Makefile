@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install demo test lint train crossval clean chromium raybench fuzz linearity
+.PHONY: install demo test lint train crossval curve clean chromium raybench fuzz linearity
 
 install: $(STAMP)
 
@@ -36,6 +36,12 @@ train: install
 crossval: install
 	$(BIN)/pip install --quiet -e '.[train]'
 	PYTHONHASHSEED=0 $(BIN)/python -m whodid.learn.train --crossval 5
+
+# How the sentence type model's cross-validated F1 on news_dev grows with the share of the
+# training articles it learns from (docs/learned.md, "How much more data would buy").
+curve: install
+	$(BIN)/pip install --quiet -e '.[train]'
+	$(BIN)/python -m whodid.learn.curve
 
 # whodid serve's browser tests (tests/test_serve_browser.py) drive Debian's chromium through
 # Playwright; installed here with apt-get when missing and possible (root), else they skip.
