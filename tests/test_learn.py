@@ -13,6 +13,7 @@ import pytest
 from whodid.code.coder import Coder
 from whodid.code.pipeline import DEFAULT_STAGES, RULE_STAGES
 from whodid.learn import annotations
+from whodid.learn.curve import best_f1, curve, nested_share
 from whodid.learn.features import (
     Mention,
     RuleEvent,
@@ -53,6 +54,32 @@ def test_mention_features_place_the_mention_against_the_trigger() -> None:
     assert "path=nsubj" in subj and "side=before" in subj and "rule_actor=True" in subj
     assert "path=dobj" in obj and "side=after" in obj and "rule_recipient=True" in obj
     assert "first=True" in subj and "first=False" in obj
+
+
+def test_mention_features_say_who_speaks_the_words_the_event_is_in() -> None:
+    # "Ruritania told Freedonia that the raid was unacceptable ." (ACCUSE at "unacceptable"),
+    # and the same with "saw" for "told", which no one speaks
+    def view(verb: str, lemma: str) -> SentenceView:
+        toks = [Tok("Ruritania", "ruritania", "PROPN", "NNP", "nsubj", 1, "GPE"),
+                Tok(verb, lemma, "VERB", "VBD", "ROOT", 1, ""),
+                Tok("Freedonia", "freedonia", "PROPN", "NNP", "dative", 1, "GPE"),
+                Tok("that", "that", "SCONJ", "IN", "mark", 6, ""),
+                Tok("the", "the", "DET", "DT", "det", 5, ""),
+                Tok("raid", "raid", "NOUN", "NN", "nsubj", 6, ""),
+                Tok("was", "be", "AUX", "VBD", "ccomp", 1, ""),
+                Tok("unacceptable", "unacceptable", "ADJ", "JJ", "acomp", 6, ""),
+                Tok(".", ".", "PUNCT", ".", "punct", 1, "")]
+        mentions = [Mention(0, "RUR", None, "state", "Ruritania", 0, 9),
+                    Mention(2, "FRE", None, "state", "Freedonia", 15, 24)]
+        return SentenceView(toks, mentions, [], [(7, "ACCUSE")], 0)
+
+    told = view("told", "tell")
+    speaker = mention_features(told, told.mentions[0], "ACCUSE", 7, None)
+    addressee = mention_features(told, told.mentions[1], "ACCUSE", 7, None)
+    assert "t=ACCUSE|speech=nsubj" in speaker and "t=ACCUSE|speech=dative" in addressee
+    saw = view("saw", "see")
+    assert not any(f.startswith("speech=") for f in
+                   mention_features(saw, saw.mentions[0], "ACCUSE", 7, None))
 
 
 def test_stand_off_annotations_keep_offsets_not_text(tmp_path: Path) -> None:
@@ -291,3 +318,28 @@ def test_a_group_named_by_its_kind_keeps_its_place_as_actor():
 
     [attack] = code_text("Rebels attacked army posts in Mali's north on Friday.", "2024-03-15")
     assert [a.entity_text for a in attack.actor] == ["Rebels"]
+
+
+def test_the_learning_curve_counts_types_as_the_scorer_does() -> None:
+    # two sentences, two types: the second sentence's type 1 is only optional
+    required = np.array([[True, False], [False, False]])
+    optional = np.array([[False, False], [False, True]])
+    proba = np.array([[0.9, 0.1], [0.1, 0.95]])
+    f1, _, p, r = best_f1(proba, required, optional)
+    assert (f1, p, r) == (1.0, 1.0, 1.0)  # the optional type said is neither right nor wrong
+    f1, *_ = best_f1(proba, required, np.zeros_like(optional))
+    assert f1 < 1.0  # the same prediction against a gold without it is a false positive
+
+
+def test_the_learning_curves_shares_are_nested() -> None:
+    articles = list(range(200))
+    quarter, half = nested_share(articles, 0.25), nested_share(articles, 0.5)
+    assert set(quarter) < set(half) < set(nested_share(articles, 1.0)) | {None}
+    assert 30 < len(quarter) < 70 and 80 < len(half) < 120
+
+
+def test_the_learning_curve_learns_a_type_from_its_folds(nlp) -> None:
+    dev = collect(Coder(nlp, stages=RULE_STAGES), incursion_docs())
+    [half, full] = curve([], dev, [0.5, 1.0], {"C": 10.0})
+    assert half["articles"] <= full["articles"] == 5  # the other four folds' articles
+    assert full["F1"] == 1.0 and full["R"] == 1.0

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import itertools
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 # Parts of speech whose lemmas carry the event: the rest (determiners, pronouns, numbers)
 # only add noise to a linear model with a few thousand training sentences.
@@ -238,6 +239,31 @@ def _path_up(v: SentenceView, k: int, top: int, limit: int = 4) -> str | None:
     return ">".join(labels) if k == top else None
 
 
+def _speech_role(v: SentenceView, k: int, anchor: int, limit: int = 5
+                 ) -> tuple[str, int] | None:
+    """How the mention at k stands to the say-verb over the event's word, if the first
+    verb above that word that governs the mention is one ("X told Y the move was
+    unacceptable": X its subject, Y its dative): (the mention's dependency, steps up).
+    Who speaks is mostly the actor of what is said, whom it is said to its recipient; the
+    mention's own path cannot say so, as it does not lead down to the event's word."""
+    head, g = v.toks[k].head, anchor
+    for depth in range(1, limit + 1):
+        if v.toks[g].head == g:
+            return None
+        g = v.toks[g].head
+        if head == g:
+            return (v.toks[k].dep, depth) if v.toks[g].lemma in _speech_verbs() else None
+    return None
+
+
+@lru_cache(maxsize=1)
+def _speech_verbs() -> frozenset[str]:
+    from whodid.code.lexicon import get_lexicon
+
+    lex = get_lexicon()
+    return lex.speech_verbs | lex.naming_verbs
+
+
 def _root(v: SentenceView, k: int) -> int:
     while v.toks[k].head != k:
         k = v.toks[k].head
@@ -288,6 +314,10 @@ def mention_features(v: SentenceView, m: Mention, event: str, anchor: int,
     head = v.toks[t.head]
     if t.dep in ("nsubj", "nsubjpass") and head.pos == "VERB":
         f.append(f"subj_of={head.lemma}")
+    speech = _speech_role(v, m.i, anchor)
+    if speech is not None:
+        dep, depth = speech
+        f += [f"speech={dep}", f"t={event}|speech={dep}", f"speech_depth={depth}|{dep}"]
     first = next((x for x in v.mentions if x.source == "sentence"), None)
     f.append(f"first={first is not None and first.i == m.i}")
     f.append(f"root_subject={t.dep == 'nsubj' and t.head == _root(v, m.i)}")
