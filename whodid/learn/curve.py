@@ -18,34 +18,15 @@ from __future__ import annotations
 
 import argparse
 import random
-from collections import defaultdict
 from typing import Any
 
 import numpy as np
 
 from whodid.code.lexicon import load_ontology
 from whodid.learn import train as T
-from whodid.learn.features import sentence_features
 
 FOLDS = 5
 THRESHOLDS = np.arange(0.05, 0.9, 0.05)
-
-
-def sentence_rows(examples: list[T.Example], labels: list[str]
-                  ) -> tuple[list[list[str]], np.ndarray, np.ndarray]:
-    """Every sentence's features, whether the gold requires each type there, and whether
-    it has the type only as optional."""
-    rows, required, optional = [], [], []
-    for ex in examples:
-        req: dict[int, set[str]] = defaultdict(set)
-        opt: dict[int, set[str]] = defaultdict(set)
-        for e in ex.doc["events"]:
-            (opt if e.get("optional") else req)[e.get("s") or 0].add(e["event"])
-        for view, s in ex.views:
-            rows.append(sentence_features(view))
-            required.append([t in req[s] for t in labels])
-            optional.append([t in opt[s] and t not in req[s] for t in labels])
-    return rows, np.array(required, bool), np.array(optional, bool)
 
 
 def nested_share(examples: list[Any], fraction: float, seed: int = 0) -> list[Any]:
@@ -78,7 +59,7 @@ def curve(train: list[T.Example], dev: list[T.Example], fractions: list[float],
     """One row per fraction: articles trained on (the last fold's), F1, threshold, P, R."""
     settings = dict(T.SETTINGS, **(settings or {}))
     labels = list(load_ontology())
-    held = [sentence_rows([ex for i, ex in enumerate(dev) if i % FOLDS == k], labels)
+    held = [T.type_rows([ex for i, ex in enumerate(dev) if i % FOLDS == k], labels)
             for k in range(FOLDS)]
     out = []
     for fraction in fractions:
@@ -86,7 +67,7 @@ def curve(train: list[T.Example], dev: list[T.Example], fractions: list[float],
         for k in range(FOLDS):
             pool = train + [ex for i, ex in enumerate(dev) if i % FOLDS != k]
             share = nested_share(pool, fraction)
-            rows, required, optional = sentence_rows(share, labels)
+            rows, required, optional = T.type_rows(share, labels)
             model = T._fit(rows, required | optional, labels, settings["C"],
                            min_count=settings["min_count"])
             probas.append(np.array([model.proba(r) for r in held[k][0]]))

@@ -192,15 +192,22 @@ def _gold_types(ex: Example) -> dict[int, set[str]]:
     return gold
 
 
-def _type_rows(examples: list[Example], labels: list[str]) -> tuple[list[list[str]], np.ndarray]:
-    """The sentence model's rows (every sentence of `examples`, in order) and labels."""
-    rows, ys = [], []
+def type_rows(examples: list[Example], labels: list[str]
+              ) -> tuple[list[list[str]], np.ndarray, np.ndarray]:
+    """The sentence model's rows (every sentence of `examples`, in order), whether the gold
+    requires each type there, and whether it has the type only as optional (one annotator
+    coded it). The model learns from both; `whodid eval` scores only the required."""
+    rows, required, optional = [], [], []
     for ex in examples:
-        gold = _gold_types(ex)
+        req: dict[int, set[str]] = defaultdict(set)
+        opt: dict[int, set[str]] = defaultdict(set)
+        for e in ex.doc["events"]:
+            (opt if e.get("optional") else req)[e.get("s") or 0].add(e["event"])
         for view, s in ex.views:
             rows.append(sentence_features(view))
-            ys.append([t in gold[s] for t in labels])
-    return rows, np.array(ys)
+            required.append([t in req[s] for t in labels])
+            optional.append([t in opt[s] and t not in req[s] for t in labels])
+    return rows, np.array(required, bool), np.array(optional, bool)
 
 
 def _marked(ex: Example) -> dict[int, tuple[int, int]]:
@@ -250,7 +257,7 @@ def _trigger_rows(examples: list[Example], labels: list[str]
 def _held_out_types(examples: list[Example], rows: list[list[str]], ys: np.ndarray,
                     labels: list[str], settings: dict[str, float], folds: int = 3
                     ) -> np.ndarray:
-    """Each sentence's type probabilities (`rows` and `ys` from `_type_rows`) from a
+    """Each sentence's type probabilities (`rows` and `ys` from `type_rows`) from a
     sentence model fitted without its article (folds by article): the candidate model
     learns to weigh the sentence model as it will find it on unseen text, not as it fits
     its own training."""
@@ -271,7 +278,8 @@ def fit(examples: list[Example], settings: dict[str, float] | None = None) -> Ev
     settings = dict(SETTINGS, **(settings or {}))
     C = settings["C"]
     labels = list(load_ontology())  # the event types, in the ontology's order
-    rows, ys = _type_rows(examples, labels)
+    rows, required, optional = type_rows(examples, labels)
+    ys = required | optional
     types = _fit(rows, ys, labels, C, min_count=settings["min_count"])
     held_out = iter(_held_out_types(examples, rows, ys, labels, settings))
     cand_rows, cand_ys = [], []
