@@ -38,7 +38,7 @@ crossval: install
 	PYTHONHASHSEED=0 $(BIN)/python -m whodid.learn.train --crossval 5
 
 # How the sentence type model's cross-validated F1 on news_dev grows with the share of the
-# training articles it learns from (docs/learned.md, "How much more data would buy").
+# training articles it learns from (docs/learned.md, "How much more annotation would buy").
 curve: install
 	$(BIN)/pip install --quiet -e '.[train]'
 	$(BIN)/python -m whodid.learn.curve

@@ -185,10 +185,13 @@ def _codes(ents: Any) -> set[str]:
     return {e["code"] for e in ents or [] if e.get("code")}
 
 
-def _gold_types(ex: Example) -> dict[int, set[str]]:
+def _gold_types(ex: Example, optional: bool | None = None) -> dict[int, set[str]]:
+    """The gold's event types by sentence: of every event, or only of the optional (True)
+    or the required (False) ones."""
     gold: dict[int, set[str]] = defaultdict(set)
     for e in ex.doc["events"]:
-        gold[e.get("s") or 0].add(e["event"])
+        if optional is None or bool(e.get("optional")) == optional:
+            gold[e.get("s") or 0].add(e["event"])
     return gold
 
 
@@ -199,10 +202,7 @@ def type_rows(examples: list[Example], labels: list[str]
     coded it). The model learns from both; `whodid eval` scores only the required."""
     rows, required, optional = [], [], []
     for ex in examples:
-        req: dict[int, set[str]] = defaultdict(set)
-        opt: dict[int, set[str]] = defaultdict(set)
-        for e in ex.doc["events"]:
-            (opt if e.get("optional") else req)[e.get("s") or 0].add(e["event"])
+        req, opt = _gold_types(ex, optional=False), _gold_types(ex, optional=True)
         for view, s in ex.views:
             rows.append(sentence_features(view))
             required.append([t in req[s] for t in labels])
